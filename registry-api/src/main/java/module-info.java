@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+/** Berth's storage SPI and value types: the JDK and nothing else. */
+module dev.berth.registry.api {
+    exports dev.berth.registry.api;
+    exports dev.berth.registry.spi;
+
+    uses dev.berth.registry.spi.StorageProvider;
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobStatHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** end-2 (GET/HEAD blob, with single ranges) and end-10 (DELETE blob). */
+final class Blobs {
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private final RegistryOptions options;
+
+    Blobs(RegistryOptions options) {
+        this.options = options;
+    }
+
+    void get(Exchange ex) throws IOException {
+        Repository repo = ex.repository();
+        Digest digest = ex.pathDigest("digest");
+        BlobHandler blobs = options.blobs();
+        OptionalLong size = blobs instanceof BlobStatHandler stat
+                ? OptionalLong.of(stat.stat(repo, digest)) : OptionalLong.empty();
+        ex.header("Docker-Content-Digest", digest.toString());
+        ex.header("Content-Type", "application/octet-stream");
+        ex.header("ETag", "\"" + digest + "\"");
+        ex.header("Cache-Control", "max-age=31536000");
+        if (ex.isHead() && size.isPresent()) {
+            ex.response.setStatus(200);
+            ex.header("Accept-Ranges", "bytes");
+            ex.response.setContentLengthLong(size.getAsLong());
+            return;
+        }
+        try (InputStream in = blobs.get(repo, digest)) {
+            if (size.isEmpty()) {
+                sendUnknownLength(ex, in);
+                return;
+            }
+            ex.header("Accept-Ranges", "bytes");
+            long total = size.getAsLong();
+            Optional<long[]> range = ex.header("Range").flatMap(h -> parseRange(h, total));
+            long start = 0;
+            long length = total;
+            if (range.isPresent()) {
+                start = range.get()[0];
+                length = range.get()[1] - start + 1;
+                ex.response.setStatus(206);
+                ex.header("Content-Range", "bytes " + start + "-" + range.get()[1] + "/" + total);
+            } else {
+                ex.response.setStatus(200);
+            }
+            ex.response.setContentLengthLong(length);
+            if (ex.isHead()) {
+                return;
+            }
+            in.skipNBytes(start);
+            copy(in, ex.response.getOutputStream(), length);
+        }
+    }
+
+    /** Without stat, HEAD counts the bytes and GET streams them with chunked encoding. */
+    private static void sendUnknownLength(Exchange ex, InputStream in) throws IOException {
+        ex.response.setStatus(200);
+        if (ex.isHead()) {
+            ex.response.setContentLengthLong(in.transferTo(OutputStream.nullOutputStream()));
+            return;
+        }
+        in.transferTo(ex.response.getOutputStream());
+    }
+
+    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long remaining = length;
+        while (remaining > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (n < 0) {
+                throw new IOException("blob ended " + remaining + " bytes early: the backend's stat and get disagree");
+            }
+            out.write(buffer, 0, n);
+            remaining -= n;
+        }
+    }
+
+    /**
+     * One {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n} range, clipped to the blob;
+     * other syntax (several ranges, other units) is ignored as RFC 9110 allows. A range that
+     * starts past the end is 416 with {@code Content-Range: bytes * /size}.
+     */
+    static Optional<long[]> parseRange(String header, long size) {
+        Matcher m = RANGE.matcher(header.trim());
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            return Optional.empty();
+        }
+        long start;
+        long end;
+        try {
+            if (m.group(1).isEmpty()) {
+                long suffix = Long.parseLong(m.group(2));
+                if (suffix == 0) {
+                    throw unsatisfiable(size);
+                }
+                start = Math.max(0, size - suffix);
+                end = size - 1;
+            } else {
+                start = Long.parseLong(m.group(1));
+                end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+                if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < start) {
+                    return Optional.empty(); // invalid syntax per RFC 9110 14.1.1: ignore
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw unsatisfiable(size); // digits beyond a long
+        }
+        if (start >= size) {
+            throw unsatisfiable(size);
+        }
+        return Optional.of(new long[] {start, end});
+    }
+
+    private static RegistryException unsatisfiable(long size) {
+        return new RegistryException(ErrorCode.SIZE_INVALID, 416, "range not satisfiable for a blob of "
+                + size + " bytes", null).header("Content-Range", "bytes */" + size);
+    }
+
+    void delete(Exchange ex) throws IOException {
+        Repository repo = ex.repository();
+        Digest digest = ex.pathDigest("digest");
+        if (!(options.blobs() instanceof BlobDeleteHandler deleter)) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "this registry's storage does not delete blobs");
+        }
+        deleter.delete(repo, digest);
+        ex.status(202);
+    }
+}

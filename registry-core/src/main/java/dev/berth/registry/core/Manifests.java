@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.MediaType;
+import dev.berth.registry.api.Reference;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.api.Tag;
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobStatHandler;
+import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.ManifestHandler;
+import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.RedirectException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** end-3 (GET/HEAD manifest), end-7 (PUT, with {@code ?tag=}), end-9 (DELETE manifest or tag). */
+final class Manifests {
+    private final RegistryOptions options;
+
+    Manifests(RegistryOptions options) {
+        this.options = options;
+    }
+
+    private ManifestHandler store() {
+        return options.storage().manifests();
+    }
+
+    void get(Exchange ex) throws IOException {
+        Repository repo = ex.repository();
+        Reference ref = Names.reference(ex.path("ref"));
+        Digest digest = ref instanceof Tag tag ? store().resolve(repo, tag) : (Digest) ref;
+        Manifest manifest = store().get(repo, digest);
+        ex.header("Docker-Content-Digest", digest.toString());
+        ex.header("ETag", "\"" + digest + "\"");
+        ex.bytes(200, manifest.mediaType().value(), manifest.content());
+    }
+
+    void put(Exchange ex) throws IOException {
+        Repository repo = ex.repository();
+        Reference ref = Names.reference(ex.path("ref"));
+        byte[] content = readLimited(ex);
+        Optional<MediaType> contentType = ex.header("Content-Type").filter(s -> !s.isBlank()).map(value -> {
+            try {
+                return MediaType.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, e.getMessage());
+            }
+        });
+        Digest digest = ref instanceof Digest d ? Digest.of(d.algorithm(), content) : Digest.sha256(content);
+        if (ref instanceof Digest expected && !expected.equals(digest)) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest hashes to " + digest + ", not " + expected);
+        }
+        ManifestParser.Parsed parsed = ManifestParser.parse(content, contentType, digest);
+        if (store().requiresReferencedContent()) {
+            checkDependencies(repo, parsed.dependencies());
+        }
+        Set<Tag> tags = new LinkedHashSet<>();
+        if (ref instanceof Tag tag) {
+            tags.add(tag);
+        }
+        for (String t : ex.queryAll("tag")) {
+            tags.add(Names.tag(t));
+        }
+        store().put(repo, parsed.manifest(), tags);
+        ex.header("Location", "/v2/" + repo + "/manifests/" + digest);
+        ex.header("Docker-Content-Digest", digest.toString());
+        if (options.referrers()) {
+            parsed.manifest().subject().ifPresent(s -> ex.header("OCI-Subject", s.toString()));
+        }
+        if (ref instanceof Digest && !tags.isEmpty()) {
+            ex.header("OCI-Tag", String.join(", ", tags.stream().map(Tag::value).toList()));
+        }
+        ex.status(201);
+    }
+
+    private byte[] readLimited(Exchange ex) throws IOException {
+        int max = options.maxManifestBytes();
+        if (ex.contentLength() > max) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, 413, "manifest of " + ex.contentLength()
+                    + " bytes exceeds the limit of " + max, null);
+        }
+        try (InputStream in = ex.body()) {
+            byte[] content = in.readNBytes(max + 1);
+            if (content.length > max) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, 413, "manifest exceeds the limit of "
+                        + max + " bytes", null);
+            }
+            return content;
+        }
+    }
+
+    /** A manifest may only point at blobs and manifests already in the repository (MANIFEST_BLOB_UNKNOWN). */
+    private void checkDependencies(Repository repo, List<ManifestParser.Dependency> dependencies) throws IOException {
+        List<String> missing = new ArrayList<>();
+        BlobHandler blobs = options.blobs();
+        for (ManifestParser.Dependency dep : dependencies) {
+            if (dep.external()) {
+                continue; // non-distributable layer: its urls say where it lives
+            }
+            try {
+                if (dep.manifest()) {
+                    store().get(repo, dep.digest());
+                } else if (blobs instanceof BlobStatHandler stat) {
+                    stat.stat(repo, dep.digest());
+                } else {
+                    blobs.get(repo, dep.digest()).close();
+                }
+            } catch (NotFoundException e) {
+                missing.add(dep.digest().toString());
+            } catch (RedirectException e) {
+                // stored elsewhere, but stored
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "manifest references content unknown to "
+                    + repo + ": " + String.join(", ", missing), Map.of("digests", missing));
+        }
+    }
+
+    void delete(Exchange ex) throws IOException {
+        Repository repo = ex.repository();
+        Reference ref = Names.reference(ex.path("ref"));
+        if (ref instanceof Tag tag) {
+            store().untag(repo, tag);
+        } else {
+            store().delete(repo, (Digest) ref);
+        }
+        ex.status(202);
+    }
+}

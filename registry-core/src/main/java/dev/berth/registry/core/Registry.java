@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.Storage;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The OCI distribution API as a Jakarta servlet, to mount at a site root in any servlet
+ * container: the Java counterpart of go-containerregistry's {@code registry.New(opts...)}.
+ *
+ * <pre>{@code
+ * Registry registry = Registry.builder()
+ *         .storage(StorageProvider.named("memory").open(StorageConfig.empty()))
+ *         .build();
+ * }</pre>
+ */
+public final class Registry extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient RegistryOptions options;
+    private final transient Router router;
+    private final transient Uploads uploads;
+
+    private Registry(RegistryOptions options) {
+        this.options = options;
+        this.uploads = new Uploads(options);
+        this.router = new Router(options, new Blobs(options), uploads, new Manifests(options), new Listings(options));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The storage this registry serves. */
+    public Storage storage() {
+        return options.storage();
+    }
+
+    /**
+     * Cancels upload sessions idle for longer than the configured expiry; returns how many.
+     * Hosts call this periodically (the Jetty server does).
+     */
+    public int expireUploads(Instant now) throws IOException {
+        return uploads.expire(now.minus(options.uploadExpiry()));
+    }
+
+    /** The configured idle time after which upload sessions are cancelled. */
+    public Duration uploadExpiry() {
+        return options.uploadExpiry();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        router.service(request, response);
+    }
+
+    /** Go's options, in Java. Only {@link #storage} is required. */
+    public static final class Builder {
+        private Storage storage;
+        private BlobHandler blobOverride;
+        private Logger logger = System.getLogger("dev.berth.registry");
+        private double warningProbability;
+        private String warningText = "";
+        private boolean referrers = true;
+        private boolean automaticCrossMount;
+        private int maxManifestBytes = 4 * 1024 * 1024;
+        private Duration uploadExpiry = Duration.ofHours(24);
+
+        private Builder() {
+        }
+
+        /** Where everything is stored (required). */
+        public Builder storage(Storage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /**
+         * Serves and stores blobs through {@code handler} instead of the storage's own (Go's
+         * {@code WithBlobHandler}); its capabilities are discovered with {@code instanceof}.
+         */
+        public Builder blobHandler(BlobHandler handler) {
+            this.blobOverride = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Where errors (and, at DEBUG, client disconnects) are logged (Go's {@code Logger}). */
+        public Builder logger(Logger logger) {
+            this.logger = Objects.requireNonNull(logger, "logger");
+            return this;
+        }
+
+        /**
+         * Adds {@code Warning: 299 - "text"} to responses with the given probability, for
+         * testing clients (Go's {@code WithWarning}).
+         */
+        public Builder warning(double probability, String text) {
+            if (probability < 0 || probability > 1) {
+                throw new IllegalArgumentException("probability must be within [0, 1]: " + probability);
+            }
+            this.warningProbability = probability;
+            this.warningText = Objects.requireNonNull(text, "text");
+            return this;
+        }
+
+        /** Serves the referrers API (end-12) and answers {@code OCI-Subject}; on by default. */
+        public Builder referrers(boolean enabled) {
+            this.referrers = enabled;
+            return this;
+        }
+
+        /** Mounts a blob found in any repository when {@code mount=} comes without {@code from=}; off by default. */
+        public Builder automaticCrossMount(boolean enabled) {
+            this.automaticCrossMount = enabled;
+            return this;
+        }
+
+        /** Largest manifest accepted (413 above); the spec asks for at least 4 MiB, the default. */
+        public Builder maxManifestBytes(int bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("maxManifestBytes below 4096: " + bytes);
+            }
+            this.maxManifestBytes = bytes;
+            return this;
+        }
+
+        /** Idle time after which {@link #expireUploads} cancels an upload session; 24 h by default. */
+        public Builder uploadExpiry(Duration expiry) {
+            if (expiry.isNegative() || expiry.isZero()) {
+                throw new IllegalArgumentException("uploadExpiry must be positive: " + expiry);
+            }
+            this.uploadExpiry = expiry;
+            return this;
+        }
+
+        public Registry build() {
+            if (storage == null) {
+                throw new IllegalStateException("Registry.builder() needs .storage(...)");
+            }
+            return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger,
+                    warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,
+                    uploadExpiry));
+        }
+    }
+}

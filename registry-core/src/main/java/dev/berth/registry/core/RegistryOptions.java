@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.Storage;
+import java.lang.System.Logger;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What {@link Registry.Builder} collected; immutable. */
+record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logger logger,
+                       double warningProbability, String warningText, boolean referrers,
+                       boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry) {
+
+    /** The blob handler routes use: the override if given, else the storage's. */
+    BlobHandler blobs() {
+        return blobOverride.orElse(storage.blobs());
+    }
+}

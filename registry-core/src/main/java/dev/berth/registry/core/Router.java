@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import static dev.berth.registry.core.Route.route;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.registry.spi.DigestMismatchException;
+import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.RedirectException;
+import dev.berth.registry.spi.SizeMismatchException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Matches requests to routes and is the only writer of {@code {"errors":[…]}}. */
+final class Router {
+    private final List<Route> routes;
+    private final RegistryOptions options;
+
+    Router(RegistryOptions options, Blobs blobs, Uploads uploads, Manifests manifests, Listings listings) {
+        this.options = options;
+        ErrorCode blob = ErrorCode.BLOB_UNKNOWN;
+        ErrorCode upload = ErrorCode.BLOB_UPLOAD_UNKNOWN;
+        ErrorCode manifest = ErrorCode.MANIFEST_UNKNOWN;
+        ErrorCode name = ErrorCode.NAME_UNKNOWN;
+        this.routes = List.of(
+                route("end-1",   "GET",    "/v2/",                           Router::base, name),
+                route("catalog", "GET",    "/v2/_catalog",                   listings::catalog, name),
+                route("end-4",   "POST",   "/v2/{name}/blobs/uploads/",      uploads::start, blob),
+                route("end-13",  "GET",    "/v2/{name}/blobs/uploads/{id}",  uploads::status, upload),
+                route("end-5",   "PATCH",  "/v2/{name}/blobs/uploads/{id}",  uploads::append, upload),
+                route("end-6",   "PUT",    "/v2/{name}/blobs/uploads/{id}",  uploads::finish, upload),
+                route("end-14",  "DELETE", "/v2/{name}/blobs/uploads/{id}",  uploads::cancel, upload),
+                route("end-2",   "GET",    "/v2/{name}/blobs/{digest}",      blobs::get, blob),
+                route("end-10",  "DELETE", "/v2/{name}/blobs/{digest}",      blobs::delete, blob),
+                route("end-3",   "GET",    "/v2/{name}/manifests/{ref}",     manifests::get, manifest),
+                route("end-7",   "PUT",    "/v2/{name}/manifests/{ref}",     manifests::put, manifest),
+                route("end-9",   "DELETE", "/v2/{name}/manifests/{ref}",     manifests::delete, manifest),
+                route("end-8",   "GET",    "/v2/{name}/tags/list",           listings::tags, name),
+                route("end-12",  "GET",    "/v2/{name}/referrers/{digest}",  listings::referrers, manifest));
+    }
+
+    private static void base(Exchange exchange) {
+        exchange.header("Content-Type", "application/json");
+        exchange.response.setStatus(200);
+        exchange.response.setContentLength(2);
+        if (!exchange.isHead()) {
+            try {
+                exchange.response.getOutputStream().write(new byte[] {'{', '}'});
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        injectWarning(response);
+        Route matched = null;
+        Exchange exchange = null;
+        try {
+            String path = rawPath(request);
+            String method = request.getMethod();
+            TreeSet<String> allowed = new TreeSet<>();
+            for (Route route : routes) {
+                Optional<Map<String, String>> params = route.match(path);
+                if (params.isEmpty()) {
+                    continue;
+                }
+                if (route.methods().contains(method)) {
+                    matched = route;
+                    exchange = new Exchange(request, response, params.get());
+                    break;
+                }
+                allowed.addAll(route.methods());
+            }
+            if (matched == null) {
+                if (!allowed.isEmpty()) {
+                    response.setHeader("Allow", String.join(", ", allowed));
+                    throw new RegistryException(ErrorCode.UNSUPPORTED, 405,
+                            method + " is not allowed here; allowed: " + allowed, null);
+                }
+                if (path.equals("/v2")) {
+                    response.setHeader("Location", "/v2/");
+                }
+                throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint: " + method + " "
+                        + printable(path), null);
+            }
+            matched.handler().handle(exchange);
+        } catch (RegistryException e) {
+            writeError(request, response, e);
+        } catch (NotFoundException e) {
+            ErrorCode code = matched == null ? ErrorCode.NAME_UNKNOWN : matched.notFound();
+            writeError(request, response, new RegistryException(code, e.getMessage()));
+        } catch (DigestMismatchException e) {
+            writeError(request, response, new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage()));
+        } catch (SizeMismatchException e) {
+            writeError(request, response, new RegistryException(ErrorCode.SIZE_INVALID, e.getMessage()));
+        } catch (RedirectException e) {
+            if (!response.isCommitted()) {
+                response.resetBuffer();
+                response.setStatus(e.status());
+                response.setHeader("Location", e.location().toString());
+                response.setContentLength(0);
+            }
+        } catch (EOFException e) {
+            // the client went away or sent less than it declared: nobody is left to answer
+            options.logger().log(Level.DEBUG, () -> "client stream ended early: " + request.getMethod() + " "
+                    + request.getRequestURI() + ": " + e);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            options.logger().log(Level.ERROR, "failed: " + request.getMethod() + " " + request.getRequestURI(), e);
+            if (response.isCommitted()) {
+                throw e; // mid-body: abort the connection so the client sees a short read, not a bad blob
+            }
+            writeError(request, response, new RegistryException(ErrorCode.UNKNOWN, 500,
+                    "internal error; the server log has the details", null));
+        }
+    }
+
+    /** The path as sent, undecoded: a name is never reinterpreted by decoding or cleaning. */
+    private static String rawPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = context.isEmpty() ? uri : uri.substring(context.length());
+        if (path.indexOf('%') >= 0 || path.contains("//") || path.contains("/./") || path.contains("/../")
+                || path.endsWith("/..") || path.endsWith("/.") || path.indexOf('\\') >= 0 || path.indexOf(';') >= 0) {
+            throw new RegistryException(ErrorCode.NAME_INVALID,
+                    "path must not hold encoded characters, empty, '.' or '..' segments: " + printable(path));
+        }
+        return path;
+    }
+
+    private void injectWarning(HttpServletResponse response) {
+        if (options.warningProbability() > 0
+                && ThreadLocalRandom.current().nextDouble() < options.warningProbability()) {
+            response.addHeader("Warning", "299 - \"" + options.warningText().replace("\"", "'") + "\"");
+        }
+    }
+
+    static void writeError(HttpServletRequest request, HttpServletResponse response, RegistryException e) throws IOException {
+        if (response.isCommitted()) {
+            throw new IOException("response already committed; cannot report " + e.code() + ": " + e.getMessage());
+        }
+        response.resetBuffer();
+        ObjectNode error = Json.MAPPER.createObjectNode();
+        error.put("code", e.code().name());
+        error.put("message", e.getMessage() == null ? "" : e.getMessage());
+        if (e.detail() != null) {
+            error.set("detail", Json.MAPPER.valueToTree(e.detail()));
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode errors = body.putArray("errors");
+        errors.add(error);
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        response.setStatus(e.status());
+        e.headers().forEach(response::setHeader);
+        response.setHeader("Content-Type", "application/json");
+        response.setContentLength(bytes.length);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(bytes);
+        }
+    }
+
+    static String printable(String s) {
+        String cut = s.length() > 200 ? s.substring(0, 200) + "…" : s;
+        return cut.replaceAll("[\\p{Cntrl}]", "?");
+    }
+}

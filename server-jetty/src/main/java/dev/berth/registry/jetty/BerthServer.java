@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.jetty;
+
+import dev.berth.registry.core.Registry;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLogWriter;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A {@link Registry} served by Jetty 12 at the site root. Closing stops accepting, lets
+ * in-flight requests finish (up to the stop timeout) and closes the storage.
+ */
+public final class BerthServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(BerthServer.class.getName());
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final Registry registry;
+    private final ScheduledExecutorService housekeeping;
+
+    private BerthServer(Server server, ServerConnector connector, Registry registry,
+                        ScheduledExecutorService housekeeping) {
+        this.server = server;
+        this.connector = connector;
+        this.registry = registry;
+        this.housekeeping = housekeeping;
+    }
+
+    /** Starts serving {@code registry} on {@code host:port} (port 0: any free port). */
+    public static BerthServer start(Registry registry, String host, int port, boolean requestLog) throws IOException {
+        Objects.requireNonNull(registry, "registry");
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("berth");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        // let odd paths reach the registry, which refuses them with NAME_INVALID instead of
+        // Jetty resolving or rejecting them with a non-JSON 400
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addServlet(new ServletHolder("registry", registry), "/*");
+        server.setHandler(new GracefulHandler(context));
+        if (requestLog) {
+            server.setRequestLog(new CustomRequestLog(new RequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT
+                    + " %{ms}Tms"));
+        }
+        server.setStopTimeout(Duration.ofSeconds(30).toMillis());
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                e.addSuppressed(ignored);
+            }
+            throw new IOException("could not start the server on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "berth-upload-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        long everySeconds = Math.max(1, Math.min(3600, registry.uploadExpiry().toSeconds() / 4));
+        housekeeping.scheduleWithFixedDelay(() -> expireUploads(registry), everySeconds, everySeconds, TimeUnit.SECONDS);
+        return new BerthServer(server, connector, registry, housekeeping);
+    }
+
+    private static void expireUploads(Registry registry) {
+        try {
+            int expired = registry.expireUploads(Instant.now());
+            if (expired > 0) {
+                LOG.log(Level.INFO, "expired " + expired + " abandoned upload session(s)");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "upload expiry failed", e);
+        }
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@code http://host:port/}, with 127.0.0.1 standing for a wildcard bind. */
+    public URI uri() {
+        String host = connector.getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    /** Blocks until the server has stopped. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws IOException {
+        housekeeping.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IOException("stopping the server failed", e);
+        } finally {
+            registry.storage().close();
+        }
+    }
+}

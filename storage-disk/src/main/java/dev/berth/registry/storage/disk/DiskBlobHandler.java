@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.disk;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobPutHandler;
+import dev.berth.registry.spi.BlobStatHandler;
+import dev.berth.registry.spi.NotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Blob content under {@code blobs/}, membership as link files under each repository. Content is
+ * checked against its digest on the first complete read in each process (bit rot, tampering);
+ * a file that fails is moved to {@code quarantine/} and its reader gets an I/O error before the
+ * last bytes, so a corrupt blob is never served whole.
+ */
+final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
+    private static final System.Logger LOG = System.getLogger(DiskBlobHandler.class.getName());
+
+    private final Layout layout;
+    private final DigestLocks locks;
+    /** Digests whose file was read whole and matched, with the file's modification time then. */
+    private final Map<Digest, Long> verified = new ConcurrentHashMap<>();
+
+    DiskBlobHandler(Layout layout, DigestLocks locks) {
+        this.layout = layout;
+        this.locks = locks;
+    }
+
+    DigestLocks locks() {
+        return locks;
+    }
+
+    @Override
+    public InputStream get(Repository repo, Digest digest) throws IOException {
+        Path file = file(repo, digest);
+        BasicFileAttributes attributes;
+        InputStream in;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("blob " + digest + " is linked in " + repo + " but its content is gone");
+        }
+        long modified = attributes.lastModifiedTime().toMillis();
+        Long seen = verified.get(digest);
+        if (seen != null && seen == modified) {
+            return in;
+        }
+        return new VerifyOnReadStream(in, digest, attributes.size(), ok -> {
+            if (ok) {
+                verified.put(digest, modified);
+            } else {
+                quarantine(digest, file);
+            }
+        });
+    }
+
+    /** The content file, after checking that {@code repo} holds the blob. */
+    Path file(Repository repo, Digest digest) throws NotFoundException {
+        if (!Files.exists(layout.blobLink(repo, digest))) {
+            throw new NotFoundException("blob " + digest + " is not in " + repo);
+        }
+        return layout.blob(digest);
+    }
+
+    private void quarantine(Digest digest, Path file) {
+        verified.remove(digest);
+        try {
+            Durable.mkdirs(layout.quarantine());
+            Files.move(file, layout.quarantine().resolve(digest.algorithm().id() + "-" + digest.encoded()),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            LOG.log(Level.ERROR, "blob " + digest + " does not match its digest (bit rot or tampering); moved to "
+                    + layout.quarantine() + ". Clients get BLOB_UNKNOWN until it is pushed again.");
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "blob " + digest + " does not match its digest and could not be quarantined", e);
+        }
+    }
+
+    @Override
+    public long stat(Repository repo, Digest digest) throws IOException {
+        try {
+            return Files.size(file(repo, digest));
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("blob " + digest + " is linked in " + repo + " but its content is gone");
+        }
+    }
+
+    @Override
+    public void put(Repository repo, Digest digest, InputStream content) throws IOException {
+        Path spooled = Durable.spool(layout.tmp(), content); // reads to EOF: verification happens here
+        try {
+            commit(repo, digest, spooled);
+        } finally {
+            Files.deleteIfExists(spooled);
+        }
+    }
+
+    /** Publishes an fsynced file as {@code digest} (once) and links it into {@code repo}. */
+    void commit(Repository repo, Digest digest, Path fsyncedFile) throws IOException {
+        ReentrantLock lock = locks.of(digest);
+        lock.lock();
+        try {
+            Path target = layout.blob(digest);
+            if (Files.exists(target)) {
+                Files.deleteIfExists(fsyncedFile); // identical content is already stored
+            } else {
+                Durable.publish(fsyncedFile, target);
+            }
+            Durable.touch(layout.blobLink(repo, digest));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stores bytes held in memory (manifests) as content, once. Call with the digest's lock held. */
+    void storeSmall(Digest digest, byte[] bytes) throws IOException {
+        Path target = layout.blob(digest);
+        if (!Files.exists(target)) {
+            Durable.write(layout.tmp(), target, bytes);
+        }
+    }
+
+    @Override
+    public void delete(Repository repo, Digest digest) throws IOException {
+        ReentrantLock lock = locks.of(digest);
+        lock.lock();
+        try {
+            if (!Durable.delete(layout.blobLink(repo, digest))) {
+                throw new NotFoundException("blob " + digest + " is not in " + repo);
+            }
+            removeContentIfUnreferenced(digest);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes the content once no repository links it as a blob or a manifest. Call with the lock held. */
+    void removeContentIfUnreferenced(Digest digest) throws IOException {
+        for (var repo : Repositories.list(layout)) {
+            if (Files.exists(layout.blobLink(repo, digest)) || Files.exists(layout.manifest(repo, digest))) {
+                return;
+            }
+        }
+        verified.remove(digest);
+        Durable.delete(layout.blob(digest));
+    }
+
+    @Override
+    public void mount(Repository from, Repository to, Digest digest) throws IOException {
+        ReentrantLock lock = locks.of(digest);
+        lock.lock();
+        try {
+            if (!Files.exists(file(from, digest))) {
+                throw new NotFoundException("blob " + digest + " is linked in " + from + " but its content is gone");
+            }
+            Durable.touch(layout.blobLink(to, digest));
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.disk;
+
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.ManifestHandler;
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.UploadHandler;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The disk backend; see {@link Layout} for the files. */
+public final class DiskStorage implements Storage {
+    private final DiskBlobHandler blobs;
+    private final DiskManifestHandler manifests;
+    private final DiskUploadHandler uploads;
+
+    private DiskStorage(Layout layout) {
+        DigestLocks locks = new DigestLocks();
+        this.blobs = new DiskBlobHandler(layout, locks);
+        this.manifests = new DiskManifestHandler(layout, blobs);
+        this.uploads = new DiskUploadHandler(layout, blobs);
+    }
+
+    /** Opens (creating if needed) the store under {@code root}, clearing leftovers of a crash in tmp/. */
+    public static DiskStorage open(Path root) throws IOException {
+        Layout layout = new Layout(root.toAbsolutePath().normalize());
+        Durable.mkdirs(layout.root());
+        if (!Files.isWritable(layout.root())) {
+            throw new IOException("data directory " + layout.root() + " is not writable");
+        }
+        for (Path dir : new Path[] {layout.blobs(), layout.repositories(), layout.uploads(), layout.tmp()}) {
+            Durable.mkdirs(dir);
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(layout.tmp())) {
+            for (Path p : leftovers) {
+                Files.deleteIfExists(p); // never published: a crash interrupted its write
+            }
+        }
+        return new DiskStorage(layout);
+    }
+
+    @Override
+    public BlobHandler blobs() {
+        return blobs;
+    }
+
+    @Override
+    public ManifestHandler manifests() {
+        return manifests;
+    }
+
+    @Override
+    public UploadHandler uploads() {
+        return uploads;
+    }
+}

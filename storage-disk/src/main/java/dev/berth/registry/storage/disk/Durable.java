@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.disk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The crash-safety primitives: every name becomes visible by an atomic rename of an fsynced
+ * file, and the directory holding it is fsynced before we acknowledge, so after {@code kill -9}
+ * or power loss a name points at complete content or does not exist.
+ */
+final class Durable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Durable() {
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically and durably, replacing it. */
+    static void write(Path tmpDir, Path target, byte[] bytes) throws IOException {
+        Path tmp = tmpFile(tmpDir);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                ch.force(false);
+            }
+            publish(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Streams {@code in} to a new fsynced temp file and returns it; the caller publishes or deletes it. */
+    static Path spool(Path tmpDir, InputStream in) throws IOException {
+        Path tmp = tmpFile(tmpDir);
+        boolean done = false;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Streams.copy(in, ch);
+            ch.force(false);
+            done = true;
+            return tmp;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Renames an fsynced file onto {@code target} (replacing it) and fsyncs the directories. */
+    static void publish(Path fsyncedFile, Path target) throws IOException {
+        mkdirs(target.getParent());
+        try {
+            Files.move(fsyncedFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the data directory must be on one filesystem that supports atomic rename", e);
+        }
+        fsyncDir(target.getParent());
+    }
+
+    /** Creates an empty marker file durably; an existing one is fine. */
+    static void touch(Path target) throws IOException {
+        mkdirs(target.getParent());
+        try {
+            Files.createFile(target);
+        } catch (FileAlreadyExistsException e) {
+            return;
+        }
+        fsyncDir(target.getParent());
+    }
+
+    /** Removes a name durably; returns whether it existed. */
+    static boolean delete(Path target) throws IOException {
+        boolean existed = Files.deleteIfExists(target);
+        if (existed) {
+            fsyncDir(target.getParent());
+        }
+        return existed;
+    }
+
+    /** Creates missing directories, fsyncing each new one's parent so the new entry survives a crash. */
+    static void mkdirs(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            mkdirs(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+            if (parent != null) {
+                fsyncDir(parent);
+            }
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+    }
+
+    static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (NoSuchFileException e) {
+            // removed concurrently: nothing left to make durable
+        }
+    }
+
+    static Path tmpFile(Path tmpDir) {
+        byte[] name = new byte[12];
+        RANDOM.nextBytes(name);
+        return tmpDir.resolve(HexFormat.of().formatHex(name) + ".tmp");
+    }
+}

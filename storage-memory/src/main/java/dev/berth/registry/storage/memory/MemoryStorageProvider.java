@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.memory;
+
+import com.google.auto.service.AutoService;
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
+
+/** {@code memory}: everything on the heap, gone at exit. For tests and trials. */
+@AutoService(StorageProvider.class)
+public final class MemoryStorageProvider implements StorageProvider {
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public Storage open(StorageConfig config) {
+        return new MemoryStorage();
+    }
+}
