@@ -1,8 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobPutHandler;
+import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.Storage;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 /**
  * The storage conformance kit. Extend it in your backend's tests and open a fresh, empty storage:
@@ -16,8 +28,93 @@ import java.io.IOException;
  *     }
  * }
  * }</pre>
+ * Checks of a capability your blob handler lacks are skipped with the reason; the
+ * {@code capabilities} entry of the report lists what was found. Display names start with the
+ * contract clause of the SPI's javadoc they check.
  */
 public abstract class StorageTck {
-    /** A new, empty storage for one test; the kit closes it afterwards. */
+    private Storage storage;
+
+    /** A new, empty storage for one check; the kit closes it afterwards. */
     protected abstract Storage openStorage() throws IOException;
+
+    @BeforeEach
+    protected final void openForCheck() throws IOException {
+        storage = openStorage();
+    }
+
+    @AfterEach
+    protected final void closeAfterCheck() throws IOException {
+        if (storage != null) {
+            storage.close();
+        }
+    }
+
+    @Test
+    @DisplayName("capabilities: report which blob capabilities the backend implements")
+    protected final void capabilities(TestReporter report) {
+        List<String> found = new ArrayList<>(List.of("BlobHandler"));
+        List<String> missing = new ArrayList<>();
+        for (Class<?> capability : List.of(BlobStatHandler.class, BlobPutHandler.class, BlobDeleteHandler.class,
+                BlobMountHandler.class)) {
+            (capability.isInstance(storage.blobs()) ? found : missing).add(capability.getSimpleName());
+        }
+        report.publishEntry("capabilities", String.join(", ", found));
+        report.publishEntry("missing capabilities (their checks are skipped)",
+                missing.isEmpty() ? "none" : String.join(", ", missing));
+    }
+
+    @Nested
+    @DisplayName("BlobHandler and its capabilities")
+    class Blobs extends BlobContracts {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("ManifestHandler: manifests, tags, listings, referrers")
+    class Manifests extends ManifestContracts {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("UploadHandler: upload sessions")
+    class Uploads extends UploadContracts {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("protocol: blob push and pull over HTTP")
+    class BlobFlows extends BlobProtocol {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("protocol: manifests, tags, catalog, referrers over HTTP")
+    class ManifestFlows extends ManifestProtocol {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("protocol: errors and hostile input")
+    class Errors extends ErrorProtocol {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
 }

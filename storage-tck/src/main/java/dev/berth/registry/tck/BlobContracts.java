@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobPutHandler;
+import dev.berth.registry.spi.BlobStatHandler;
+import dev.berth.registry.spi.DigestMismatchException;
+import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.SizeMismatchException;
+import dev.berth.registry.spi.VerifyingInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** SPI contracts of BlobHandler and its capability interfaces. */
+abstract class BlobContracts extends Contracts {
+    private static final Repository A = repo("tck/a");
+    private static final Repository B = repo("tck/b");
+
+    BlobHandler blobs() {
+        return storage().blobs();
+    }
+
+    BlobPutHandler putter() {
+        return require(blobs(), BlobPutHandler.class);
+    }
+
+    Digest put(Repository repo, byte[] content) throws IOException {
+        Digest digest = Digest.sha256(content);
+        putter().put(repo, digest, new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
+        return digest;
+    }
+
+    static byte[] read(BlobHandler blobs, Repository repo, Digest digest) throws IOException {
+        try (InputStream in = blobs.get(repo, digest)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    @DisplayName("get-2: an unknown digest throws NotFoundException")
+    void unknownDigest() {
+        Digest unknown = Digest.sha256(Content.random(1, 10));
+        assertThrows(NotFoundException.class, () -> blobs().get(A, unknown).close(),
+                "get-2: get of a digest never put must throw NotFoundException (core answers 404 BLOB_UNKNOWN)");
+    }
+
+    @Test
+    @DisplayName("put-1, get-1: get returns exactly the bytes put")
+    void putThenGet() throws IOException {
+        byte[] content = Content.random(2, 100_000);
+        Digest digest = put(A, content);
+        assertArrayEquals(content, read(blobs(), A, digest), "get-1: get must return exactly the bytes committed by put");
+    }
+
+    @Test
+    @DisplayName("put-1: the empty blob can be stored")
+    void emptyBlob() throws IOException {
+        Digest digest = put(A, new byte[0]);
+        assertEquals(0, read(blobs(), A, digest).length, "get-1: the empty blob reads back empty");
+    }
+
+    @Test
+    @DisplayName("put-1: sha512 digests are stored like sha256")
+    void sha512() throws IOException {
+        byte[] content = Content.random(3, 5000);
+        Digest digest = Digest.of(Digest.Algorithm.SHA512, content);
+        putter().put(A, digest, new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
+        assertArrayEquals(content, read(blobs(), A, digest), "get-1: sha512 blob must read back");
+    }
+
+    @Test
+    @DisplayName("put-2: a digest mismatch propagates and stores nothing")
+    void digestMismatch() {
+        byte[] content = Content.random(4, 70_000);
+        Digest claimed = Digest.sha256(Content.random(5, 10));
+        assertThrows(DigestMismatchException.class, () -> putter().put(A, claimed,
+                        new VerifyingInputStream(new ByteArrayInputStream(content), claimed, -1)),
+                "put-2: put must read the stream to its end and let DigestMismatchException through");
+        assertThrows(NotFoundException.class, () -> blobs().get(A, claimed).close(),
+                "put-2: after a failed put, nothing may be stored under the claimed digest");
+    }
+
+    @Test
+    @DisplayName("put-2: a size mismatch propagates and stores nothing")
+    void sizeMismatch() {
+        byte[] content = Content.random(6, 1000);
+        Digest digest = Digest.sha256(content);
+        assertThrows(SizeMismatchException.class, () -> putter().put(A, digest,
+                        new VerifyingInputStream(new ByteArrayInputStream(content), digest, 999)),
+                "put-2: content longer than declared must fail with SizeMismatchException");
+        assertThrows(NotFoundException.class, () -> blobs().get(A, digest).close(),
+                "put-2: after a failed put, nothing may be stored");
+    }
+
+    @Test
+    @DisplayName("put-2: a stream failing midway stores nothing")
+    void failingStream() {
+        byte[] content = Content.random(7, 300_000);
+        Digest digest = Digest.sha256(content);
+        InputStream failing = new InputStream() {
+            private int served;
+
+            @Override
+            public int read() throws IOException {
+                if (served++ >= 100_000) {
+                    throw new IOException("connection reset (simulated client failure)");
+                }
+                return content[served - 1] & 0xff;
+            }
+        };
+        assertThrows(IOException.class, () -> putter().put(A, digest, failing),
+                "put-2: an I/O error while reading content must propagate");
+        assertThrows(NotFoundException.class, () -> blobs().get(A, digest).close(),
+                "put-2: a partial blob must never become visible");
+    }
+
+    @Test
+    @DisplayName("get-2: a blob is readable only through repositories it was put or mounted into")
+    void repositoryIsolation() throws IOException {
+        Digest digest = put(A, Content.random(8, 1000));
+        assertThrows(NotFoundException.class, () -> blobs().get(B, digest).close(),
+                "get-2: a blob put into " + A + " must not be readable through " + B);
+    }
+
+    @Test
+    @DisplayName("put-3: concurrent puts of the same blob all succeed and store it once")
+    void concurrentSamePuts() throws Exception {
+        byte[] content = Content.random(9, 2_000_000);
+        List<Callable<Digest>> tasks = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < 8; i++) {
+            Repository repo = i % 2 == 0 ? A : B;
+            tasks.add(() -> {
+                start.await();
+                return put(repo, content);
+            });
+        }
+        List<Digest> digests = runAll(tasks, start);
+        for (Digest d : digests) {
+            assertArrayEquals(content, read(blobs(), A, d), "put-3: after concurrent puts the blob must read back whole");
+            assertArrayEquals(content, read(blobs(), B, d), "put-3: both repositories must hold it");
+        }
+    }
+
+    @Test
+    @DisplayName("put-3: concurrent puts of different blobs do not interfere")
+    void concurrentDifferentPuts() throws Exception {
+        List<byte[]> contents = new ArrayList<>();
+        List<Callable<Digest>> tasks = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < 8; i++) {
+            byte[] content = Content.random(100 + i, 300_000);
+            contents.add(content);
+            tasks.add(() -> {
+                start.await();
+                return put(A, content);
+            });
+        }
+        List<Digest> digests = runAll(tasks, start);
+        for (int i = 0; i < digests.size(); i++) {
+            assertArrayEquals(contents.get(i), read(blobs(), A, digests.get(i)), "put-3: blob " + i + " must read back");
+        }
+    }
+
+    private static <T> List<T> runAll(List<Callable<T>> tasks, CountDownLatch start) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(2, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("put-1: a 300 MiB stream is stored and read back intact")
+    void largeStream() throws IOException {
+        long size = 300L * 1024 * 1024;
+        MessageDigest hash = Digest.Algorithm.SHA256.newMessageDigest();
+        try (InputStream in = Content.generated(42, size)) {
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                hash.update(buffer, 0, n);
+            }
+        }
+        Digest digest = Digest.of(Digest.Algorithm.SHA256, hash);
+        putter().put(A, digest, new VerifyingInputStream(Content.generated(42, size), digest, size));
+        MessageDigest readBack = Digest.Algorithm.SHA256.newMessageDigest();
+        long count = 0;
+        try (InputStream in = blobs().get(A, digest)) {
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                readBack.update(buffer, 0, n);
+                count += n;
+            }
+        }
+        assertEquals(size, count, "get-1: a large blob must read back at its full size");
+        assertEquals(digest, Digest.of(Digest.Algorithm.SHA256, readBack), "get-1: a large blob must read back intact");
+    }
+
+    @Test
+    @DisplayName("stat-1, stat-2: stat tells the size, or NotFoundException")
+    void stat() throws IOException {
+        BlobStatHandler stat = require(blobs(), BlobStatHandler.class);
+        byte[] content = Content.random(10, 12_345);
+        Digest digest = put(A, content);
+        assertEquals(content.length, stat.stat(A, digest), "stat-1: stat must return the blob's size in bytes");
+        assertThrows(NotFoundException.class, () -> stat.stat(B, digest),
+                "stat-2: stat through a repository that does not hold the blob must throw NotFoundException");
+    }
+
+    @Test
+    @DisplayName("delete-1, delete-2, delete-3: delete removes from one repository only")
+    void delete() throws IOException {
+        BlobDeleteHandler deleter = require(blobs(), BlobDeleteHandler.class);
+        byte[] content = Content.random(11, 4096);
+        Digest digest = put(A, content);
+        put(B, content);
+        deleter.delete(A, digest);
+        assertThrows(NotFoundException.class, () -> blobs().get(A, digest).close(),
+                "delete-1: after delete, get through the same repository must throw NotFoundException");
+        assertArrayEquals(content, read(blobs(), B, digest),
+                "delete-2: deleting from " + A + " must not affect " + B + ", which holds the same content");
+        assertThrows(NotFoundException.class, () -> deleter.delete(A, digest),
+                "delete-3: deleting a blob the repository does not hold must throw NotFoundException");
+        deleter.delete(B, digest);
+        assertThrows(NotFoundException.class, () -> blobs().get(B, digest).close(), "delete-1 on the last holder");
+        Digest again = put(A, content);
+        assertArrayEquals(content, read(blobs(), A, again), "put-1: a deleted blob can be pushed again");
+    }
+
+    @Test
+    @DisplayName("mount-1, mount-2: mount shares a blob between repositories")
+    void mount() throws IOException {
+        BlobMountHandler mounter = require(blobs(), BlobMountHandler.class);
+        byte[] content = Content.random(12, 2048);
+        Digest digest = put(A, content);
+        mounter.mount(A, B, digest);
+        assertArrayEquals(content, read(blobs(), B, digest), "mount-1: after mount, the target repository reads the blob");
+        Digest unknown = Digest.sha256(Content.random(13, 10));
+        Repository c = repo("tck/c");
+        assertThrows(NotFoundException.class, () -> mounter.mount(A, c, unknown),
+                "mount-2: mounting a digest the source does not hold must throw NotFoundException");
+        try {
+            blobs().get(c, unknown).close();
+            fail("mount-2: a failed mount must not make the blob readable in the target");
+        } catch (NotFoundException expected) {
+            // right
+        }
+    }
+}
