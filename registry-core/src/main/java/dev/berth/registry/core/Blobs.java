@@ -61,7 +61,9 @@ final class Blobs {
             if (ex.isHead()) {
                 return;
             }
-            in.skipNBytes(start);
+            if (start > 0) {
+                in.skipNBytes(start);
+            }
             copy(in, ex.response.getOutputStream(), length);
         }
     }

@@ -29,6 +29,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class BerthServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BerthServer.class.getName());
+    /** How long a stop waits for in-flight requests. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Server server;
     private final ServerConnector connector;
@@ -43,8 +45,17 @@ public final class BerthServer implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
-    /** Starts serving {@code registry} on {@code host:port} (port 0: any free port). */
+    /** Starts serving {@code registry} on {@code host:port} (port 0: any free port); closing is quick. */
     public static BerthServer start(Registry registry, String host, int port, boolean requestLog) throws IOException {
+        return start(registry, host, port, requestLog, Duration.ofSeconds(1));
+    }
+
+    /**
+     * As {@link #start(Registry, String, int, boolean)}; while stopping, connections silent for
+     * {@code shutdownIdle} are closed (in-flight requests with traffic finish, up to 30 s).
+     */
+    public static BerthServer start(Registry registry, String host, int port, boolean requestLog,
+                                    Duration shutdownIdle) throws IOException {
         Objects.requireNonNull(registry, "registry");
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("berth");
@@ -59,17 +70,22 @@ public final class BerthServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        // while stopping, a connection with no traffic for this long is closed, whether idle
+        // between requests or an upload paused between two writes
+        connector.setShutdownIdleTimeout(shutdownIdle.toMillis());
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("registry", registry), "/*");
-        server.setHandler(new GracefulHandler(context));
+        GracefulHandler graceful = new GracefulHandler(context);
+        graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());
+        server.setHandler(graceful);
         if (requestLog) {
             server.setRequestLog(new CustomRequestLog(new RequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT
                     + " %{ms}Tms"));
         }
-        server.setStopTimeout(Duration.ofSeconds(30).toMillis());
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
         try {
             server.start();
         } catch (Exception e) {

@@ -86,8 +86,10 @@ public final class Main implements Callable<Integer> {
                 .uploadExpiry(StorageConfig.of(Map.of("upload-expiry", uploadExpiry))
                         .duration("upload-expiry", Duration.ofHours(24)))
                 .build();
-        BerthServer server = BerthServer.start(registry, host, port, !noRequestLog);
+        BerthServer server = BerthServer.start(registry, host, port, !noRequestLog, Duration.ofSeconds(5));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Berth stopping: finishing in-flight requests");
+            System.out.flush();
             try {
                 server.close();
             } catch (IOException e) {

@@ -77,13 +77,13 @@ final class VerifyOnReadStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        checking = false;
+        checking &= n <= 0;
         return in.skip(n);
     }
 
     @Override
     public void skipNBytes(long n) throws IOException {
-        checking = false;
+        checking &= n <= 0;
         super.skipNBytes(n);
     }
 

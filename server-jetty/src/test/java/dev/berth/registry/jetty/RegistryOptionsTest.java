@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.core.Registry;
+import dev.berth.registry.spi.BlobStatHandler;
+import dev.berth.registry.spi.RedirectException;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The builder's options (Go's registry.New options) as a client sees them. */
+class RegistryOptionsTest {
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static BerthServer serve(Registry.Builder builder) throws IOException {
+        return BerthServer.start(builder.build(), "127.0.0.1", 0, false);
+    }
+
+    private static Registry.Builder memory() throws IOException {
+        return Registry.builder().storage(StorageProvider.named("memory").open(StorageConfig.empty()));
+    }
+
+    private HttpResponse<String> send(URI base, String method, String path, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @DisplayName("warning(1.0, text) adds Warning: 299 - \"text\" to every response; 0 to none")
+    void warnings() throws Exception {
+        try (BerthServer always = serve(memory().warning(1.0, "registry is in test mode"));
+             BerthServer never = serve(memory().warning(0.0, "unused"))) {
+            HttpResponse<String> r = send(always.uri(), "GET", "/v2/", null);
+            assertEquals("299 - \"registry is in test mode\"", r.headers().firstValue("Warning").orElse(null));
+            HttpResponse<String> error = send(always.uri(), "GET", "/v2/x/manifests/y", null);
+            assertTrue(error.headers().firstValue("Warning").isPresent(), "errors carry the warning too");
+            assertTrue(send(never.uri(), "GET", "/v2/", null).headers().firstValue("Warning").isEmpty());
+        }
+    }
+
+    @Test
+    @DisplayName("referrers(false): the referrers API is 404 and PUT answers no OCI-Subject")
+    void referrersOff() throws Exception {
+        try (BerthServer server = serve(memory().referrers(false))) {
+            byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+            Digest c = Digest.sha256(config);
+            send(server.uri(), "POST", "/v2/r/blobs/uploads/?digest=" + c, config);
+            Digest subject = Digest.sha256(new byte[] {1});
+            String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                    + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + c
+                    + "\",\"size\":2},\"layers\":[],\"subject\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                    + "\"digest\":\"" + subject + "\",\"size\":1}}";
+            HttpResponse<String> put = send(server.uri(), "PUT", "/v2/r/manifests/sig", manifest.getBytes(StandardCharsets.UTF_8),
+                    "Content-Type", "application/vnd.oci.image.manifest.v1+json");
+            assertEquals(201, put.statusCode(), put.body());
+            assertTrue(put.headers().firstValue("OCI-Subject").isEmpty(), "no OCI-Subject: clients use the tag schema");
+            HttpResponse<String> referrers = send(server.uri(), "GET", "/v2/r/referrers/" + subject, null);
+            assertEquals(404, referrers.statusCode());
+            assertTrue(referrers.body().contains("sha256-"), "the error names the fallback tag: " + referrers.body());
+        }
+    }
+
+    /** A third-party blob handler keeping content elsewhere: every blob is a redirect. */
+    private static final class RedirectingBlobs implements BlobStatHandler {
+        @Override
+        public InputStream get(Repository repo, Digest digest) throws IOException {
+            throw new RedirectException(URI.create("https://cdn.example.com/" + digest.encoded()), 307);
+        }
+
+        @Override
+        public long stat(Repository repo, Digest digest) throws IOException {
+            throw new RedirectException(URI.create("https://cdn.example.com/" + digest.encoded()), 307);
+        }
+    }
+
+    @Test
+    @DisplayName("blobHandler(override): its redirect signal becomes 307 + Location for GET and HEAD")
+    void blobHandlerRedirect() throws Exception {
+        try (BerthServer server = serve(memory().blobHandler(new RedirectingBlobs()))) {
+            Digest d = Digest.sha256(new byte[] {1});
+            for (String method : new String[] {"GET", "HEAD"}) {
+                HttpResponse<String> r = send(server.uri(), method, "/v2/any/blobs/" + d, null);
+                assertEquals(307, r.statusCode(), method);
+                assertEquals("https://cdn.example.com/" + d.encoded(), r.headers().firstValue("Location").orElse(null));
+            }
+            HttpResponse<String> push = send(server.uri(), "POST", "/v2/any/blobs/uploads/?digest=" + d, new byte[] {1});
+            assertEquals(405, push.statusCode(), "a read-only override cannot store: " + push.body());
+            assertTrue(push.body().contains("UNSUPPORTED"), push.body());
+        }
+    }
+}
