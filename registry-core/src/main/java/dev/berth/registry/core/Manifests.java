@@ -38,9 +38,39 @@ final class Manifests {
         Reference ref = Names.reference(ex.path("ref"));
         Digest digest = ref instanceof Tag tag ? store().resolve(repo, tag) : (Digest) ref;
         Manifest manifest = store().get(repo, digest);
+        if (ref instanceof Tag tag) {
+            checkAcceptable(ex, tag, manifest.mediaType());
+        }
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("ETag", "\"" + digest + "\"");
         ex.bytes(200, manifest.mediaType().value(), manifest.content());
+    }
+
+    /**
+     * A client that lists the types it understands, without a wildcard, does not get another
+     * type by tag (as CNCF distribution answers; schema 1 conversion is not offered). By digest
+     * the client named the content exactly, so it is served whatever Accept says.
+     */
+    static void checkAcceptable(Exchange ex, Tag tag, MediaType stored) {
+        List<String> accepted = new ArrayList<>();
+        for (String header : java.util.Collections.list(ex.request.getHeaders("Accept"))) {
+            for (String part : header.split(",")) {
+                String type = part.split(";")[0].trim();
+                if (!type.isEmpty()) {
+                    accepted.add(type);
+                }
+            }
+        }
+        if (accepted.isEmpty() || accepted.contains(stored.value())) {
+            return;
+        }
+        for (String type : accepted) {
+            if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json")) {
+                return;
+            }
+        }
+        throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + tag + " is a " + stored
+                + ", which the Accept header does not allow (" + String.join(", ", accepted) + ")");
     }
 
     void put(Exchange ex) throws IOException {

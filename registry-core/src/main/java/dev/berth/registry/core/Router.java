@@ -163,10 +163,53 @@ final class Router {
         byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
         response.setStatus(e.status());
         e.headers().forEach(response::setHeader);
+        if (hasUnreadBody(request) && !drain(request)) {
+            // a large body refused unread: the connection cannot be reused, so say so rather
+            // than let the client send its next request on a connection that is about to close
+            response.setHeader("Connection", "close");
+        }
         response.setHeader("Content-Type", "application/json");
         response.setContentLength(bytes.length);
         if (!"HEAD".equals(request.getMethod())) {
             response.getOutputStream().write(bytes);
+        }
+    }
+
+    /** Largest refused body read and discarded so that the client can read our answer and reuse the connection. */
+    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+
+    /**
+     * Reads and discards a refused body of up to {@link #DRAIN_LIMIT} bytes. Closing on a client
+     * still sending would reset the connection and destroy our error response before it is read.
+     */
+    private static boolean drain(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > DRAIN_LIMIT) {
+            return false;
+        }
+        try {
+            java.io.InputStream in = request.getInputStream();
+            byte[] sink = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(sink)) >= 0) {
+                total += n;
+                if (total > DRAIN_LIMIT) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasUnreadBody(HttpServletRequest request) {
+        try {
+            return (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)
+                    && !request.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            return true;
         }
     }
 

@@ -55,6 +55,19 @@ abstract class ManifestProtocol extends ProtocolContracts {
     }
 
     @Test
+    @DisplayName("end-3: by tag, Accept without the stored type is 404; by digest it is served")
+    void acceptNegotiation() {
+        byte[] manifest = image("man/accept", 60, "");
+        Digest digest = http.pushManifest("man/accept", "v1", OCI, manifest);
+        String docker = MediaType.DOCKER_MANIFEST.value();
+        expectError(http.get("/v2/man/accept/manifests/v1", "Accept", docker), 404, "MANIFEST_UNKNOWN",
+                "an OCI manifest asked for by a client accepting only Docker manifests");
+        expect(http.get("/v2/man/accept/manifests/v1", "Accept", docker + ", " + OCI), 200, "Accept lists the type");
+        expect(http.get("/v2/man/accept/manifests/v1", "Accept", "*/*"), 200, "wildcard");
+        expect(http.get("/v2/man/accept/manifests/" + digest, "Accept", docker), 200, "by digest");
+    }
+
+    @Test
     @DisplayName("end-3: unknown tag or digest is 404 MANIFEST_UNKNOWN")
     void unknownManifest() {
         expectError(http.get("/v2/man/none/manifests/nope"), 404, "MANIFEST_UNKNOWN", "unknown tag");
