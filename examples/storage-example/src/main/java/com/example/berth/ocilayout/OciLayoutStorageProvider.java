@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+package com.example.berth.ocilayout;
+
+import com.google.auto.service.AutoService;
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * {@code oci-layout}: every repository is an OCI image layout directory under {@code root}, so
+ * what is pushed can be read by any tool that reads layouts ({@code skopeo copy oci:ROOT/NAME:TAG …}).
+ */
+@AutoService(StorageProvider.class)
+public final class OciLayoutStorageProvider implements StorageProvider {
+    @Override
+    public String name() {
+        return "oci-layout";
+    }
+
+    @Override
+    public Storage open(StorageConfig config) throws IOException {
+        Path root = config.get("root").map(Path::of).orElseThrow(() ->
+                new IllegalArgumentException("oci-layout needs -s root=DIR"));
+        return new OciLayoutStorage(root);
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package com.example.berth.ocilayout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/** The kit catches real bugs: each broken backend fails exactly the checks for its bug, with a clear message. */
+class TckRejectsBrokenBackendsTest {
+
+    static List<Arguments> brokenBackends() {
+        return List.of(
+                Arguments.of(BrokenBackends.CommitsUnverifiedBytesTck.class, List.of(
+                        "put-2: a digest mismatch propagates and stores nothing",
+                        "put-2: a size mismatch propagates and stores nothing",
+                        "put-2: a stream failing midway stores nothing"), "put-2"),
+                Arguments.of(BrokenBackends.LeaksAcrossRepositoriesTck.class, List.of(
+                        "get-2: a blob is readable only through repositories it was put or mounted into",
+                        "delete-1, delete-2, delete-3: delete removes from one repository only"), "get-2"),
+                Arguments.of(BrokenBackends.UnorderedTagsTck.class, List.of(
+                        "tags-1, tags-2: tags list in ASCIIbetical order, paginated; unknown repository throws",
+                        "end-8a, end-8b: tags/list in order with n, last and Link; unknown repository is 404"), "tags-1"));
+    }
+
+    @ParameterizedTest(name = "{0} is rejected for {2}")
+    @MethodSource("brokenBackends")
+    void rejected(Class<?> tck, List<String> mustFail, String clause) {
+        List<Event> failed = EngineTestKit.engine("junit-jupiter").selectors(selectClass(tck)).execute()
+                .testEvents().failed().list();
+        Map<String, String> messages = new TreeMap<>();
+        for (Event e : failed) {
+            String message = e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                    .map(Throwable::getMessage).orElse("");
+            messages.put(e.getTestDescriptor().getDisplayName(), message);
+        }
+        messages.forEach((name, message) -> System.out.println(tck.getSimpleName() + " | " + name + " | " + message));
+        assertEquals(new java.util.TreeSet<>(mustFail), messages.keySet(),
+                "the kit must fail exactly the checks for this bug");
+        assertTrue(messages.values().stream().anyMatch(m -> m.contains(clause)),
+                "a failure message names the clause " + clause + ": " + messages.values());
+    }
+}
