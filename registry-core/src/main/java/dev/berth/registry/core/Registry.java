@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,6 +60,12 @@ public final class Registry extends HttpServlet {
         return options.uploadExpiry();
     }
 
+    /** The request journal, when the builder enabled it. */
+    public Journal journal() {
+        return options.journal().orElseThrow(() -> new IllegalStateException(
+                "the journal is off: enable it with Registry.builder().journal()"));
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         router.service(request, response);
@@ -68,12 +76,15 @@ public final class Registry extends HttpServlet {
         private Storage storage;
         private BlobHandler blobOverride;
         private Logger logger = System.getLogger("dev.berth.registry");
+        private Logger.Level requestLevel = Logger.Level.DEBUG;
         private double warningProbability;
         private String warningText = "";
         private boolean referrers = true;
         private boolean automaticCrossMount;
         private int maxManifestBytes = 4 * 1024 * 1024;
         private Duration uploadExpiry = Duration.ofHours(24);
+        private Journal journal;
+        private final List<Fault> faults = new ArrayList<>();
 
         private Builder() {
         }
@@ -93,9 +104,13 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /** Where errors (and, at DEBUG, client disconnects) are logged (Go's {@code Logger}). */
+        /**
+         * Where every request is logged at INFO (method, path, status, time), and errors at
+         * ERROR (Go's {@code Logger}). The default logger is {@code dev.berth.registry}.
+         */
         public Builder logger(Logger logger) {
             this.logger = Objects.requireNonNull(logger, "logger");
+            this.requestLevel = Logger.Level.INFO;
             return this;
         }
 
@@ -142,13 +157,25 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /** Records every request in a {@link Journal} that tests query with {@link Registry#journal()}. */
+        public Builder journal() {
+            this.journal = new Journal();
+            return this;
+        }
+
+        /** Injects a misbehaviour for testing clients; the first matching fault applies. */
+        public Builder fault(Fault fault) {
+            faults.add(Objects.requireNonNull(fault, "fault"));
+            return this;
+        }
+
         public Registry build() {
             if (storage == null) {
                 throw new IllegalStateException("Registry.builder() needs .storage(...)");
             }
-            return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger,
+            return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,
-                    uploadExpiry));
+                    uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults)));
         }
     }
 }

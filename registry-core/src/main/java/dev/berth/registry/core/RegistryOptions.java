@@ -5,12 +5,14 @@ import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
 import java.lang.System.Logger;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** What {@link Registry.Builder} collected; immutable. */
-record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logger logger,
+record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logger logger, Logger.Level requestLevel,
                        double warningProbability, String warningText, boolean referrers,
-                       boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry) {
+                       boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry,
+                       Optional<Journal> journal, List<Fault> faults) {
 
     /** The blob handler routes use: the override if given, else the storage's. */
     BlobHandler blobs() {

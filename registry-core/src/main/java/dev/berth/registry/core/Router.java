@@ -52,7 +52,34 @@ final class Router {
         exchange.bytes(200, "application/json", new byte[] {'{', '}'});
     }
 
-    void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void service(HttpServletRequest original, HttpServletResponse originalResponse) throws IOException {
+        long started = System.nanoTime();
+        CountingRequest request = options.journal().isPresent() ? new CountingRequest(original) : null;
+        HttpServletRequest req = request != null ? request : original;
+        HttpServletResponse response = originalResponse;
+        Route[] matchedRoute = new Route[1];
+        Map<String, String> matchedParams = new java.util.HashMap<>();
+        try {
+            response = handle(req, response, matchedRoute, matchedParams);
+        } finally {
+            int status = response.getStatus();
+            String route = matchedRoute[0] == null ? "none" : matchedRoute[0].id();
+            options.logger().log(options.requestLevel(), () -> req.getMethod() + " " + req.getRequestURI()
+                    + (req.getQueryString() == null ? "" : "?" + req.getQueryString()) + " " + status + " "
+                    + (System.nanoTime() - started) / 1_000_000 + "ms");
+            if (request != null) {
+                options.journal().get().record(new Journal.Entry(req.getMethod(), req.getRequestURI(),
+                        Optional.ofNullable(req.getQueryString()).orElse(""), route,
+                        Optional.ofNullable(matchedParams.get("name")),
+                        Optional.ofNullable(matchedParams.getOrDefault("digest",
+                                matchedParams.getOrDefault("ref", matchedParams.get("id")))),
+                        status, request.bytesRead(), Optional.ofNullable(req.getHeader("Content-Range"))));
+            }
+        }
+    }
+
+    private HttpServletResponse handle(HttpServletRequest request, HttpServletResponse response, Route[] matchedRoute,
+                                       Map<String, String> matchedParams) throws IOException {
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
         injectWarning(response);
         Route matched = null;
@@ -68,6 +95,10 @@ final class Router {
                 }
                 if (route.methods().contains(method)) {
                     matched = route;
+                    matchedRoute[0] = route;
+                    matchedParams.putAll(params.get());
+                    response = Faults.apply(options.faults(), route.id(), Optional.ofNullable(params.get().get("name")),
+                            response);
                     exchange = new Exchange(request, response, params.get());
                     break;
                 }
@@ -86,6 +117,8 @@ final class Router {
                         + printable(path), null);
             }
             matched.handler().handle(exchange);
+        } catch (DroppedConnection e) {
+            throw e; // the host closes the connection
         } catch (RegistryException e) {
             writeError(request, response, e);
         } catch (NotFoundException e) {
@@ -115,6 +148,7 @@ final class Router {
             writeError(request, response, new RegistryException(ErrorCode.UNKNOWN, 500,
                     "internal error; the server log has the details", null));
         }
+        return response;
     }
 
     /** The path as sent, undecoded: a name is never reinterpreted by decoding or cleaning. */

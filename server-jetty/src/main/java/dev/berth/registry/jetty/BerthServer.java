@@ -7,7 +7,13 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +51,37 @@ public final class BerthServer implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
+    /** An in-memory registry on 127.0.0.1 and a free port: the one line a test needs. */
+    public static BerthServer start() throws IOException {
+        return start(Registry.builder().storage(new dev.berth.registry.storage.memory.MemoryStorageProvider()
+                .open(dev.berth.registry.spi.StorageConfig.empty())).build());
+    }
+
+    /** {@code registry} on 127.0.0.1 and a free port, without a request log. */
+    public static BerthServer start(Registry registry) throws IOException {
+        return start(registry, "127.0.0.1", 0, false);
+    }
+
+    /**
+     * An in-memory registry over HTTPS for {@code domain}, with a certificate generated on the
+     * fly and clients that reach it without DNS (Go's {@code registry.TLS}).
+     */
+    public static TlsRegistry tls(String domain) throws IOException {
+        return tls(domain, Registry.builder().storage(new dev.berth.registry.storage.memory.MemoryStorageProvider()
+                .open(dev.berth.registry.spi.StorageConfig.empty())).build());
+    }
+
+    /** {@code registry} over HTTPS for {@code domain} on 127.0.0.1 and a free port. */
+    public static TlsRegistry tls(String domain, Registry registry) throws IOException {
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate(domain);
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(certificate.keyStore());
+        tls.setKeyStorePassword(new String(SelfSignedCertificate.PASSWORD));
+        tls.setSniRequired(false);
+        return new TlsRegistry(start(registry, "127.0.0.1", 0, false, Duration.ofSeconds(1), Optional.of(tls)),
+                certificate);
+    }
+
     /** Starts serving {@code registry} on {@code host:port} (port 0: any free port); closing is quick. */
     public static BerthServer start(Registry registry, String host, int port, boolean requestLog) throws IOException {
         return start(registry, host, port, requestLog, Duration.ofSeconds(1));
@@ -56,6 +93,11 @@ public final class BerthServer implements AutoCloseable {
      */
     public static BerthServer start(Registry registry, String host, int port, boolean requestLog,
                                     Duration shutdownIdle) throws IOException {
+        return start(registry, host, port, requestLog, shutdownIdle, Optional.empty());
+    }
+
+    static BerthServer start(Registry registry, String host, int port, boolean requestLog, Duration shutdownIdle,
+                             Optional<SslContextFactory.Server> tls) throws IOException {
         Objects.requireNonNull(registry, "registry");
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("berth");
@@ -66,7 +108,14 @@ public final class BerthServer implements AutoCloseable {
         // let odd paths reach the registry, which refuses them with NAME_INVALID instead of
         // Jetty resolving or rejecting them with a non-JSON 400
         http.setUriCompliance(UriCompliance.UNSAFE);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), "http/1.1"),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
@@ -78,6 +127,7 @@ public final class BerthServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("registry", registry), "/*");
+        context.addFilter(DropConnectionFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         GracefulHandler graceful = new GracefulHandler(context);
         graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());
         server.setHandler(graceful);
@@ -122,7 +172,7 @@ public final class BerthServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** {@code http://host:port/}, with 127.0.0.1 standing for a wildcard bind. */
+    /** {@code http://host:port/} ({@code https} with TLS), with 127.0.0.1 standing for a wildcard bind. */
     public URI uri() {
         String host = connector.getHost();
         if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
@@ -131,7 +181,8 @@ public final class BerthServer implements AutoCloseable {
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port() + "/");
+        String scheme = connector.getDefaultConnectionFactory() instanceof SslConnectionFactory ? "https" : "http";
+        return URI.create(scheme + "://" + host + ":" + port() + "/");
     }
 
     public Registry registry() {
