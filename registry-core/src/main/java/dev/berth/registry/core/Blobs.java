@@ -6,6 +6,7 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.BlobStatHandler;
+import dev.berth.registry.spi.FileBacked;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,6 +60,10 @@ final class Blobs {
             }
             ex.response.setContentLengthLong(length);
             if (ex.isHead()) {
+                return;
+            }
+            if (in instanceof FileBacked file && ex.request.getAttribute(FileSender.ATTRIBUTE) instanceof FileSender sender) {
+                sender.send(ex.response, file.channel(), start, length);
                 return;
             }
             if (start > 0) {

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,23 +30,69 @@ import java.util.concurrent.locks.ReentrantLock;
  * replaced by atomic rename (concurrent pushes of one tag: the last rename wins, whole).
  */
 final class DiskManifestHandler implements ManifestHandler {
+    /** Manifests kept in memory, at most this many bytes: reads of hot tags touch no file. */
+    private static final long CACHE_BYTES = 64L * 1024 * 1024;
+
     private final Layout layout;
     private final DiskBlobHandler blobs;
+    /** Tags known per repository; changed only under the tag's lock, after the file. */
+    private final Map<Repository, Map<Tag, Digest>> tagCache = new ConcurrentHashMap<>();
+    private final ReentrantLock[] tagLocks = new ReentrantLock[256];
+    /** Manifests by repository and digest; filled and emptied under the digest's lock. */
+    private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     DiskManifestHandler(Layout layout, DiskBlobHandler blobs) {
         this.layout = layout;
         this.blobs = blobs;
+        for (int i = 0; i < tagLocks.length; i++) {
+            tagLocks[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock tagLock(Repository repo, Tag tag) {
+        return tagLocks[Math.floorMod(31 * repo.hashCode() + tag.hashCode(), tagLocks.length)];
+    }
+
+    private Map<Tag, Digest> tagsOf(Repository repo) {
+        return tagCache.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
+    }
+
+    private static String key(Repository repo, Digest digest) {
+        return repo.name() + "@" + digest;
     }
 
     @Override
     public Manifest get(Repository repo, Digest digest) throws IOException {
-        Facts facts = facts(repo, digest);
-        try {
-            byte[] content = Files.readAllBytes(layout.blob(digest));
-            return Manifest.stored(digest, facts.mediaType(), content);
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException("manifest " + digest + " is listed in " + repo + " but its content is gone");
+        Manifest cached = manifestCache.get(key(repo, digest));
+        if (cached != null) {
+            return cached;
         }
+        ReentrantLock lock = blobs.locks().of(digest);
+        lock.lock();
+        try {
+            Facts facts = facts(repo, digest);
+            byte[] content;
+            try {
+                content = Files.readAllBytes(layout.blob(digest));
+            } catch (NoSuchFileException e) {
+                throw new NotFoundException("manifest " + digest + " is listed in " + repo + " but its content is gone");
+            }
+            Manifest manifest = Manifest.stored(digest, facts.mediaType(), content);
+            remember(repo, manifest);
+            return manifest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caches a manifest; call with its digest's lock held. */
+    private void remember(Repository repo, Manifest manifest) {
+        if (cachedBytes.addAndGet(manifest.content().length) > CACHE_BYTES) {
+            manifestCache.clear(); // crude but safe: everything is re-read from disk on demand
+            cachedBytes.set(manifest.content().length);
+        }
+        manifestCache.put(key(repo, manifest.digest()), manifest);
     }
 
     private Facts facts(Repository repo, Digest digest) throws IOException {
@@ -57,6 +106,23 @@ final class DiskManifestHandler implements ManifestHandler {
 
     @Override
     public Digest resolve(Repository repo, Tag tag) throws IOException {
+        Map<Tag, Digest> known = tagsOf(repo);
+        Digest cached = known.get(tag);
+        if (cached != null) {
+            return cached;
+        }
+        ReentrantLock lock = tagLock(repo, tag);
+        lock.lock();
+        try {
+            Digest digest = readTag(repo, tag);
+            known.put(tag, digest);
+            return digest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Digest readTag(Repository repo, Tag tag) throws IOException {
         Path file = layout.tag(repo, tag);
         try {
             return Digest.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
@@ -75,6 +141,7 @@ final class DiskManifestHandler implements ManifestHandler {
         try { // content, then facts, then referrers entry, then tags: nothing points at what is not there
             blobs.storeSmall(digest, manifest.content());
             Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.of(manifest).encode());
+            remember(repo, Manifest.stored(digest, manifest.mediaType(), manifest.content()));
         } finally {
             lock.unlock();
         }
@@ -83,7 +150,14 @@ final class DiskManifestHandler implements ManifestHandler {
         }
         byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
         for (Tag tag : tags) {
-            Durable.write(layout.tmp(), layout.tag(repo, tag), target);
+            ReentrantLock tagLock = tagLock(repo, tag);
+            tagLock.lock();
+            try {
+                Durable.write(layout.tmp(), layout.tag(repo, tag), target);
+                tagsOf(repo).put(tag, digest);
+            } finally {
+                tagLock.unlock();
+            }
         }
     }
 
@@ -94,14 +168,20 @@ final class DiskManifestHandler implements ManifestHandler {
         try { // tags and referrers entry first, facts last: no name ever points at a missing manifest
             Facts facts = facts(repo, digest);
             for (Tag tag : allTags(repo)) {
+                ReentrantLock tagLock = tagLock(repo, tag);
+                tagLock.lock();
                 try {
-                    if (resolve(repo, tag).equals(digest)) {
+                    if (readTag(repo, tag).equals(digest)) {
                         Durable.delete(layout.tag(repo, tag));
+                        tagsOf(repo).remove(tag);
                     }
                 } catch (NotFoundException e) {
                     // removed concurrently
+                } finally {
+                    tagLock.unlock();
                 }
             }
+            manifestCache.remove(key(repo, digest));
             if (facts.subject().isPresent()) {
                 Durable.delete(layout.referrer(repo, facts.subject().get(), digest));
             }
@@ -114,8 +194,15 @@ final class DiskManifestHandler implements ManifestHandler {
 
     @Override
     public void untag(Repository repo, Tag tag) throws IOException {
-        if (!Durable.delete(layout.tag(repo, tag))) {
-            throw new NotFoundException("tag " + tag + " is not in " + repo);
+        ReentrantLock lock = tagLock(repo, tag);
+        lock.lock();
+        try {
+            tagsOf(repo).remove(tag);
+            if (!Durable.delete(layout.tag(repo, tag))) {
+                throw new NotFoundException("tag " + tag + " is not in " + repo);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

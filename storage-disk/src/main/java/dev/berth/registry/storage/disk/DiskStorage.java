@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** The disk backend; see {@link Layout} for the files. */
 public final class DiskStorage implements Storage {
@@ -16,9 +18,15 @@ public final class DiskStorage implements Storage {
     private final DiskManifestHandler manifests;
     private final DiskUploadHandler uploads;
 
+    private final ExecutorService flusher = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "berth-disk-flush");
+        t.setDaemon(true);
+        return t;
+    });
+
     private DiskStorage(Layout layout) {
         DigestLocks locks = new DigestLocks();
-        this.blobs = new DiskBlobHandler(layout, locks);
+        this.blobs = new DiskBlobHandler(layout, locks, flusher);
         this.manifests = new DiskManifestHandler(layout, blobs);
         this.uploads = new DiskUploadHandler(layout, blobs);
     }
@@ -54,5 +62,10 @@ public final class DiskStorage implements Storage {
     @Override
     public UploadHandler uploads() {
         return uploads;
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdown();
     }
 }

@@ -130,11 +130,8 @@ final class DiskUploadHandler implements UploadHandler {
         @Override
         public long append(InputStream chunk) throws IOException {
             try (FileChannel ch = FileChannel.open(data(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                try {
-                    Streams.copy(chunk, ch);
-                } finally {
-                    ch.force(false); // what we acknowledge, and what a resumed session counts, is on disk
-                }
+                // what we acknowledge, and what a resumed session counts, is on disk
+                Streams.copyDurably(chunk, ch, blobs.flusher());
                 return ch.size();
             } catch (NoSuchFileException e) {
                 throw new NotFoundException("upload session " + id + " has ended");

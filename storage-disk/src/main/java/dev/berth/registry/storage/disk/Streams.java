@@ -3,26 +3,67 @@ package dev.berth.registry.storage.disk;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 final class Streams {
+    /** How much is written before a background flush starts: disk writes overlap receiving and hashing. */
+    private static final long FLUSH_EVERY = 64L * 1024 * 1024;
+
     private Streams() {
     }
 
-    /** Copies to end-of-stream through one 256 KiB buffer; returns the byte count. */
-    static long copy(InputStream in, FileChannel out) throws IOException {
+    /**
+     * Copies to end-of-stream and makes the bytes durable (fdatasync) before returning, also when
+     * reading fails midway. Large copies are flushed in the background as they go, so the final
+     * flush only has the tail left.
+     */
+    static long copyDurably(InputStream in, FileChannel out, ExecutorService flusher) throws IOException {
         byte[] buffer = new byte[256 * 1024];
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         long total = 0;
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            wrapped.clear().limit(n);
-            while (wrapped.hasRemaining()) {
-                out.write(wrapped);
+        long sinceFlush = 0;
+        Future<?> flushing = null;
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                wrapped.clear().limit(n);
+                while (wrapped.hasRemaining()) {
+                    out.write(wrapped);
+                }
+                total += n;
+                sinceFlush += n;
+                if (sinceFlush >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+                    await(flushing);
+                    flushing = flusher.submit(() -> {
+                        out.force(false);
+                        return null;
+                    });
+                    sinceFlush = 0;
+                }
             }
-            total += n;
+        } finally {
+            await(flushing);
+            out.force(false);
         }
         return total;
+    }
+
+    private static void await(Future<?> flushing) throws IOException {
+        if (flushing == null) {
+            return;
+        }
+        try {
+            flushing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while flushing");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 }

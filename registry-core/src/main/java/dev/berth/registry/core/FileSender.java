@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+/**
+ * A host's fast path for blob bodies, handed to core as the request attribute
+ * {@link #ATTRIBUTE}: sends {@code length} bytes of {@code channel} from {@code position} as the
+ * response body (status and headers are already set). Core falls back to copying streams when no
+ * sender is present. server-jetty installs one that lets Jetty read the file straight into its
+ * direct buffers.
+ */
+@FunctionalInterface
+public interface FileSender {
+    String ATTRIBUTE = FileSender.class.getName();
+
+    void send(HttpServletResponse response, FileChannel channel, long position, long length) throws IOException;
+}
