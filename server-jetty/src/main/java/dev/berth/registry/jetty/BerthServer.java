@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -101,18 +102,21 @@ public final class BerthServer implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("berth");
-        Server server = new Server(threads);
+        // Jetty's default pool keeps buffers of at most 64 KiB; larger input buffers would then be
+        // allocated afresh for every request. Pool them, and cap what the pool may keep.
+        ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 4096, 1024 * 1024, 64,
+                16L * 1024 * 1024, 64L * 1024 * 1024);
+        Server server = new Server(threads, null, buffers);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
-        // blob files go out in large writes (JettyFileSender reads them through this buffer)
-        http.setOutputBufferSize(Integer.getInteger("berth.outputBuffer", 1024 * 1024));
         // let odd paths reach the registry, which refuses them with NAME_INVALID instead of
         // Jetty resolving or rejecting them with a non-JSON 400
         http.setUriCompliance(UriCompliance.UNSAFE);
         HttpConnectionFactory http1 = new HttpConnectionFactory(http);
-        // blob bodies arrive in large reads: fewer syscalls and hash updates per byte
-        http1.setInputBufferSize(Integer.getInteger("berth.inputBuffer", 1024 * 1024));
+        // blob bodies arrive in larger reads (fewer syscalls and hash updates per byte); every
+        // connection holds one while reading, so it stays far below what small requests can afford
+        http1.setInputBufferSize(Integer.getInteger("berth.inputBuffer", 256 * 1024));
         ServerConnector connector;
         if (tls.isPresent()) {
             http.addCustomizer(new SecureRequestCustomizer(false));

@@ -12,7 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
@@ -27,54 +27,39 @@ public final class JettyFileSender implements Filter, FileSender {
         chain.doFilter(request, response);
     }
 
+    /** Direct buffers for file sends, reused: Jetty writes a buffer this large straight to the socket. */
+    private static final int CHUNK = 1024 * 1024;
+    private static final int POOLED = 8;
+    private final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
+
     @Override
     public void send(HttpServletResponse response, FileChannel channel, long position, long length) throws IOException {
         ServletOutputStream out = response.getOutputStream();
         if (!(out instanceof HttpOutput jetty)) {
             throw new IOException("not a Jetty response: " + out.getClass().getName());
         }
-        jetty.sendContent(new Window(channel, position, length));
-    }
-
-    /** The bytes [position, position + length) of a file, read with positional reads. */
-    private static final class Window implements ReadableByteChannel {
-        private final FileChannel channel;
-        private long position;
-        private long remaining;
-
-        Window(FileChannel channel, long position, long length) {
-            this.channel = channel;
-            this.position = position;
-            this.remaining = length;
+        ByteBuffer buffer = buffers.poll();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(CHUNK);
         }
-
-        @Override
-        public int read(ByteBuffer target) throws IOException {
-            if (remaining == 0) {
-                return -1;
+        try {
+            long offset = position;
+            long end = position + length;
+            while (offset < end) {
+                buffer.clear().limit((int) Math.min(CHUNK, end - offset));
+                while (buffer.hasRemaining()) {
+                    int n = channel.read(buffer, offset + buffer.position());
+                    if (n < 0) {
+                        throw new IOException("blob file ended " + (end - offset - buffer.position()) + " bytes early");
+                    }
+                }
+                offset += buffer.flip().remaining();
+                jetty.write(buffer);
             }
-            int limit = target.limit();
-            if (target.remaining() > remaining) {
-                target.limit(target.position() + (int) remaining);
+        } finally {
+            if (buffers.size() < POOLED) {
+                buffers.offer(buffer);
             }
-            int n = channel.read(target, position);
-            target.limit(limit);
-            if (n < 0) {
-                throw new IOException("blob file ended " + remaining + " bytes early");
-            }
-            position += n;
-            remaining -= n;
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void close() {
-            // the blob stream owns the channel
         }
     }
 }
