@@ -56,6 +56,44 @@ class RegistryOptionsTest {
         }
     }
 
+    /** Keeps what the registry logs, as a test's own logger would. */
+    private static final class CollectingLogger implements System.Logger {
+        final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String getName() {
+            return "collecting";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+            lines.add(level + " " + msg);
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+            lines.add(level + " " + format);
+        }
+    }
+
+    @Test
+    @DisplayName("logger(l): every request is logged with method, path and status (Go's registry.Logger)")
+    void requestLogger() throws Exception {
+        CollectingLogger logger = new CollectingLogger();
+        try (BerthServer server = serve(memory().logger(logger))) {
+            send(server.uri(), "GET", "/v2/", null);
+            send(server.uri(), "GET", "/v2/x/manifests/missing", null);
+        }
+        assertTrue(logger.lines.stream().anyMatch(l -> l.startsWith("INFO GET /v2/ 200 ")), logger.lines.toString());
+        assertTrue(logger.lines.stream().anyMatch(l -> l.startsWith("INFO GET /v2/x/manifests/missing 404 ")),
+                logger.lines.toString());
+    }
+
     @Test
     @DisplayName("referrers(false): the referrers API is 404 and PUT answers no OCI-Subject")
     void referrersOff() throws Exception {

@@ -4,6 +4,7 @@ package dev.berth.registry.tck;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.registry.api.Digest;
@@ -15,11 +16,13 @@ import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.RedirectException;
 import dev.berth.registry.spi.SizeMismatchException;
 import dev.berth.registry.spi.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,6 +241,33 @@ abstract class BlobContracts extends Contracts {
         assertEquals(content.length, stat.stat(A, digest), "stat-1: stat must return the blob's size in bytes");
         assertThrows(NotFoundException.class, () -> stat.stat(B, digest),
                 "stat-2: stat through a repository that does not hold the blob must throw NotFoundException");
+    }
+
+    @Test
+    @DisplayName("get-3, stat-3: a backend that redirects does so with an absolute URI, for get and stat alike")
+    void redirects() throws IOException {
+        Digest digest = put(A, Content.random(14, 2048));
+        URI location;
+        try {
+            blobs().get(A, digest).close();
+            org.junit.jupiter.api.Assumptions.assumeTrue(false,
+                    "the backend serves blobs itself (no RedirectException): redirect checks skipped");
+            return;
+        } catch (RedirectException e) {
+            location = e.location();
+        }
+        assertTrue(location.isAbsolute(), "get-3: a redirect must name an absolute URI clients can follow, got "
+                + location);
+        if (blobs() instanceof BlobStatHandler stat) {
+            try {
+                stat.stat(A, digest);
+            } catch (RedirectException e) {
+                return; // consistent
+            }
+            // a size is fine too: HEAD may be answered here while GET goes elsewhere
+        }
+        assertThrows(NotFoundException.class, () -> blobs().get(B, digest),
+                "get-2: a redirecting backend must still answer NotFoundException for repositories without the blob");
     }
 
     @Test
