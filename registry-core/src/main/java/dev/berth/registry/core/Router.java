@@ -200,8 +200,8 @@ final class Router {
         }
     }
 
-    /** Largest refused body read and discarded so that the client can read our answer and reuse the connection. */
-    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+    /** Largest refused body read and discarded (covers oversized manifests) so that the client can read our answer. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     /**
      * Reads and discards a refused body of up to {@link #DRAIN_LIMIT} bytes. Closing on a client
