@@ -37,6 +37,8 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
     private final DigestLocks locks;
     /** Digests whose file was read whole and matched, with the file's modification time then. */
     private final Map<Digest, Long> verified = new ConcurrentHashMap<>();
+    /** Past this many entries the map starts over: a forgotten blob is only hashed once more. */
+    private static final int VERIFIED_LIMIT = 100_000;
 
     private final ExecutorService flusher;
 
@@ -72,11 +74,18 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         }
         return new VerifyOnReadStream(Channels.newInputStream(channel), digest, attributes.size(), ok -> {
             if (ok) {
-                verified.put(digest, modified);
+                markVerified(digest, modified);
             } else {
                 quarantine(digest, file);
             }
         });
+    }
+
+    private void markVerified(Digest digest, long modified) {
+        if (verified.size() >= VERIFIED_LIMIT) {
+            verified.clear();
+        }
+        verified.put(digest, modified);
     }
 
     /** The content file, after checking that {@code repo} holds the blob. */
@@ -130,7 +139,7 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
             } else {
                 Durable.publish(fsyncedFile, target);
                 // core hashed these bytes on their way in: the first read need not hash them again
-                verified.put(digest, Files.getLastModifiedTime(target).toMillis());
+                markVerified(digest, Files.getLastModifiedTime(target).toMillis());
             }
             Durable.touch(layout.blobLink(repo, digest));
         } finally {
