@@ -147,14 +147,6 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         }
     }
 
-    /** Stores bytes held in memory (manifests) as content, once. Call with the digest's lock held. */
-    void storeSmall(Digest digest, byte[] bytes) throws IOException {
-        Path target = layout.blob(digest);
-        if (!Files.exists(target)) {
-            Durable.write(layout.tmp(), target, bytes);
-        }
-    }
-
     @Override
     public void delete(Repository repo, Digest digest) throws IOException {
         ReentrantLock lock = locks.of(digest);
@@ -169,10 +161,10 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         }
     }
 
-    /** Deletes the content once no repository links it as a blob or a manifest. Call with the lock held. */
-    void removeContentIfUnreferenced(Digest digest) throws IOException {
+    /** Deletes the content once no repository links it. Call with the lock held. */
+    private void removeContentIfUnreferenced(Digest digest) throws IOException {
         for (var repo : Repositories.list(layout)) {
-            if (Files.exists(layout.blobLink(repo, digest)) || Files.exists(layout.manifest(repo, digest))) {
+            if (Files.exists(layout.blobLink(repo, digest))) {
                 return;
             }
         }

@@ -71,12 +71,19 @@ final class DiskManifestHandler implements ManifestHandler {
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
         try {
-            Facts facts = facts(repo, digest);
-            byte[] content;
+            Path path = layout.manifest(repo, digest);
+            byte[] file;
             try {
-                content = Files.readAllBytes(layout.blob(digest));
+                file = Files.readAllBytes(path);
             } catch (NoSuchFileException e) {
-                throw new NotFoundException("manifest " + digest + " is listed in " + repo + " but its content is gone");
+                throw new NotFoundException("manifest " + digest + " is not in " + repo);
+            }
+            int offset = Facts.contentOffset(file, path.toString());
+            Facts facts = Facts.decode(java.util.Arrays.copyOf(file, offset - 1), path.toString());
+            byte[] content = java.util.Arrays.copyOfRange(file, offset, file.length);
+            if (!Digest.of(digest.algorithm(), content).equals(digest)) { // checked once, as it enters the cache
+                throw new IOException("manifest file " + path + " does not hash to " + digest
+                        + ": it is corrupt (bit rot or tampering); push the manifest again");
             }
             Manifest manifest = Manifest.stored(digest, facts.mediaType(), content);
             remember(repo, manifest);
@@ -98,7 +105,7 @@ final class DiskManifestHandler implements ManifestHandler {
     private Facts facts(Repository repo, Digest digest) throws IOException {
         Path file = layout.manifest(repo, digest);
         try {
-            return Facts.decode(Files.readAllBytes(file), file.toString());
+            return Facts.decodeHeader(Files.readAllBytes(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new NotFoundException("manifest " + digest + " is not in " + repo);
         }
@@ -138,9 +145,8 @@ final class DiskManifestHandler implements ManifestHandler {
         Digest digest = manifest.digest();
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
-        try { // content, then facts, then referrers entry, then tags: nothing points at what is not there
-            blobs.storeSmall(digest, manifest.content());
-            Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.of(manifest).encode());
+        try { // the manifest, then its referrers entry, then tags: nothing points at what is not there
+            Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.encodeWithContent(manifest));
             remember(repo, Manifest.stored(digest, manifest.mediaType(), manifest.content()));
         } finally {
             lock.unlock();
@@ -186,7 +192,6 @@ final class DiskManifestHandler implements ManifestHandler {
                 Durable.delete(layout.referrer(repo, facts.subject().get(), digest));
             }
             Durable.delete(layout.manifest(repo, digest));
-            blobs.removeContentIfUnreferenced(digest);
         } finally {
             lock.unlock();
         }

@@ -16,9 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a repository knows of a manifest, as a small line-oriented text file (one
- * {@code key value} per line, values percent-encoded where free text): readable with
- * {@code cat}, parsed without JSON. The manifest's bytes are content under {@code blobs/}.
+ * A repository's manifest file: a small line-oriented text header (one {@code key value} per
+ * line, values percent-encoded where free text; readable with {@code head}, parsed without
+ * JSON), an empty line, then the manifest's exact bytes. One file per manifest means one fsync
+ * and one read.
  */
 record Facts(MediaType mediaType, long size, Optional<Digest> subject, Optional<String> artifactType,
              Map<String, String> annotations, Set<Digest> references) {
@@ -41,6 +42,32 @@ record Facts(MediaType mediaType, long size, Optional<Digest> subject, Optional<
         annotations.forEach((k, v) -> b.append("annotation ").append(enc(k)).append(' ').append(enc(v)).append('\n'));
         references.forEach(r -> b.append("ref ").append(r).append('\n'));
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The header, an empty line, and the manifest's bytes. */
+    static byte[] encodeWithContent(Manifest m) {
+        byte[] header = of(m).encode();
+        byte[] file = new byte[header.length + 1 + m.content().length];
+        System.arraycopy(header, 0, file, 0, header.length);
+        file[header.length] = '\n';
+        System.arraycopy(m.content(), 0, file, header.length + 1, m.content().length);
+        return file;
+    }
+
+    /** Where the manifest's bytes start in a file written by {@link #encodeWithContent}. */
+    static int contentOffset(byte[] file, String where) throws IOException {
+        for (int i = 1; i < file.length; i++) {
+            if (file[i] == '\n' && file[i - 1] == '\n') {
+                return i + 1;
+            }
+        }
+        throw new IOException("manifest file " + where + " has no header end");
+    }
+
+    /** Reads the header of a manifest file (the bytes before the empty line). */
+    static Facts decodeHeader(byte[] file, String where) throws IOException {
+        int offset = contentOffset(file, where);
+        return decode(java.util.Arrays.copyOf(file, offset - 1), where);
     }
 
     static Facts decode(byte[] bytes, String where) throws IOException {

@@ -9,9 +9,10 @@ import java.nio.file.Path;
 /**
  * Where everything lives under the data directory (documented in README.md, "On-disk layout"):
  * <pre>
- * blobs/sha256/ab/abcd…                 content, immutable, stored once (blobs and manifests)
+ * blobs/sha256/ab/abcd…                 blob content, immutable, stored once
  * repositories/NAME/_blobs/sha256/abcd… empty: this blob was pushed or mounted into NAME
- * repositories/NAME/_manifests/sha256/… manifest facts: media type, references, subject
+ * repositories/NAME/_manifests/sha256/… a text header (media type, references, subject), an
+ *                                       empty line, then the manifest's exact bytes
  * repositories/NAME/_tags/TAG           the digest the tag points at
  * repositories/NAME/_referrers/sha256/SUBJECT/sha256-REFERRER   one referrers entry
  * uploads/ID/repository, uploads/ID/data   an open upload session
