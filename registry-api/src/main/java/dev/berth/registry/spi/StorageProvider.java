@@ -67,13 +67,4 @@ public interface StorageProvider {
         }
         throw new IllegalArgumentException("storage provider \"" + name + "\" found, but" + brokenNote.substring(1));
     }
-
-    /** The names of all providers visible to {@code loader}, sorted. */
-    static List<String> names(ClassLoader loader) {
-        TreeSet<String> names = new TreeSet<>();
-        for (StorageProvider p : ServiceLoader.load(StorageProvider.class, loader)) {
-            names.add(p.name());
-        }
-        return List.copyOf(names);
-    }
 }

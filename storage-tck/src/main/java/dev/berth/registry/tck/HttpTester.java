@@ -18,7 +18,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /** A small client for protocol checks: real HTTP/1.1 through java.net.http. */
@@ -133,9 +132,5 @@ final class HttpTester {
     static String header(HttpResponse<byte[]> r, String name) {
         return r.headers().firstValue(name).orElseThrow(() -> new AssertionError(
                 "response lacks header " + name + "; has " + r.headers().map().keySet()));
-    }
-
-    static Map<String, java.util.List<String>> headers(HttpResponse<byte[]> r) {
-        return r.headers().map();
     }
 }
