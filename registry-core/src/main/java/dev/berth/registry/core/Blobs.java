@@ -28,19 +28,21 @@ final class Blobs {
         Repository repo = ex.repository();
         Digest digest = ex.pathDigest("digest");
         BlobHandler blobs = options.blobs();
-        OptionalLong size = blobs instanceof BlobStatHandler stat
-                ? OptionalLong.of(stat.stat(repo, digest)) : OptionalLong.empty();
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("Content-Type", "application/octet-stream");
         ex.header("ETag", "\"" + digest + "\"");
         ex.header("Cache-Control", "max-age=31536000");
-        if (ex.isHead() && size.isPresent()) {
+        if (ex.isHead() && blobs instanceof BlobStatHandler stat) {
+            long size = stat.stat(repo, digest); // HEAD never opens the content
             ex.response.setStatus(200);
             ex.header("Accept-Ranges", "bytes");
-            ex.response.setContentLengthLong(size.getAsLong());
+            ex.response.setContentLengthLong(size);
             return;
         }
         try (InputStream in = blobs.get(repo, digest)) {
+            // a file-backed stream knows its size; others are asked through stat, if they can answer
+            OptionalLong size = in instanceof FileBacked file ? OptionalLong.of(file.channel().size())
+                    : blobs instanceof BlobStatHandler stat ? OptionalLong.of(stat.stat(repo, digest)) : OptionalLong.empty();
             if (size.isEmpty()) {
                 sendUnknownLength(ex, in);
                 return;
@@ -62,7 +64,8 @@ final class Blobs {
             if (ex.isHead()) {
                 return;
             }
-            if (in instanceof FileBacked file && ex.request.getAttribute(FileSender.ATTRIBUTE) instanceof FileSender sender) {
+            if (in instanceof FileBacked file && ex.request.getServletContext().getAttribute(FileSender.ATTRIBUTE)
+                    instanceof FileSender sender) {
                 sender.send(ex.response, file.channel(), start, length);
                 return;
             }

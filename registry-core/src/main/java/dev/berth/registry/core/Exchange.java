@@ -81,10 +81,6 @@ final class Exchange {
         response.setHeader(name, value);
     }
 
-    void addHeader(String name, String value) {
-        response.addHeader(name, value);
-    }
-
     /** A response without content. */
     void status(int status) {
         response.setStatus(status);

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
- * A host's fast path for blob bodies, handed to core as the request attribute
- * {@link #ATTRIBUTE}: sends {@code length} bytes of {@code channel} from {@code position} as the
+ * A host's fast path for blob bodies, handed to core as the servlet context attribute
+ * {@link #ATTRIBUTE} (set once when the host mounts the registry): sends {@code length} bytes of {@code channel} from {@code position} as the
  * response body (status and headers are already set). Core falls back to copying streams when no
  * sender is present. server-jetty installs one that lets Jetty read the file straight into its
  * direct buffers.

@@ -52,38 +52,52 @@ final class Router {
         exchange.bytes(200, "application/json", new byte[] {'{', '}'});
     }
 
-    void service(HttpServletRequest original, HttpServletResponse originalResponse) throws IOException {
+    /** What one request matched, filled in as routing proceeds; read by logging and the journal. */
+    private static final class Dispatch {
+        Route route;
+        Map<String, String> params = Map.of();
+        HttpServletResponse response;
+
+        Dispatch(HttpServletResponse response) {
+            this.response = response;
+        }
+
+        String routeId() {
+            return route == null ? "none" : route.id();
+        }
+
+        /** The tag, digest or upload id after the route's fixed part. */
+        Optional<String> reference() {
+            return Optional.ofNullable(params.getOrDefault("digest", params.getOrDefault("ref", params.get("id"))));
+        }
+    }
+
+    void service(HttpServletRequest original, HttpServletResponse response) throws IOException {
         long started = System.nanoTime();
-        CountingRequest request = options.journal().isPresent() ? new CountingRequest(original) : null;
-        HttpServletRequest req = request != null ? request : original;
-        HttpServletResponse response = originalResponse;
-        Route[] matchedRoute = new Route[1];
-        Map<String, String> matchedParams = new java.util.HashMap<>();
+        CountingRequest counting = options.journal().isPresent() ? new CountingRequest(original) : null;
+        HttpServletRequest request = counting != null ? counting : original;
+        Dispatch dispatch = new Dispatch(response);
         try {
-            response = handle(req, response, matchedRoute, matchedParams);
+            handle(request, dispatch);
         } finally {
-            int status = response.getStatus();
-            String route = matchedRoute[0] == null ? "none" : matchedRoute[0].id();
-            options.logger().log(options.requestLevel(), () -> req.getMethod() + " " + req.getRequestURI()
-                    + (req.getQueryString() == null ? "" : "?" + req.getQueryString()) + " " + status + " "
+            int status = dispatch.response.getStatus();
+            options.logger().log(options.requestLevel(), () -> request.getMethod() + " " + request.getRequestURI()
+                    + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + " " + status + " "
                     + (System.nanoTime() - started) / 1_000_000 + "ms");
-            if (request != null) {
-                options.journal().get().record(new Journal.Entry(req.getMethod(), req.getRequestURI(),
-                        Optional.ofNullable(req.getQueryString()).orElse(""), route,
-                        Optional.ofNullable(matchedParams.get("name")),
-                        Optional.ofNullable(matchedParams.getOrDefault("digest",
-                                matchedParams.getOrDefault("ref", matchedParams.get("id")))),
-                        status, request.bytesRead(), Optional.ofNullable(req.getHeader("Content-Range"))));
+            if (counting != null) {
+                options.journal().get().record(new Journal.Entry(request.getMethod(), request.getRequestURI(),
+                        Optional.ofNullable(request.getQueryString()).orElse(""), dispatch.routeId(),
+                        Optional.ofNullable(dispatch.params.get("name")), dispatch.reference(), status,
+                        counting.bytesRead(), Optional.ofNullable(request.getHeader("Content-Range"))));
             }
         }
     }
 
-    private HttpServletResponse handle(HttpServletRequest request, HttpServletResponse response, Route[] matchedRoute,
-                                       Map<String, String> matchedParams) throws IOException {
+    private void handle(HttpServletRequest request, Dispatch dispatch) throws IOException {
+        HttpServletResponse response = dispatch.response;
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
         injectWarning(response);
         Route matched = null;
-        Exchange exchange = null;
         try {
             String path = rawPath(request);
             String method = request.getMethod();
@@ -95,11 +109,11 @@ final class Router {
                 }
                 if (route.methods().contains(method)) {
                     matched = route;
-                    matchedRoute[0] = route;
-                    matchedParams.putAll(params.get());
+                    dispatch.route = route;
+                    dispatch.params = params.get();
                     response = Faults.apply(options.faults(), route.id(), Optional.ofNullable(params.get().get("name")),
                             response);
-                    exchange = new Exchange(request, response, params.get());
+                    dispatch.response = response;
                     break;
                 }
                 allowed.addAll(route.methods());
@@ -116,7 +130,7 @@ final class Router {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint: " + method + " "
                         + printable(path), null);
             }
-            matched.handler().handle(exchange);
+            matched.handler().handle(new Exchange(request, response, dispatch.params));
         } catch (DroppedConnection e) {
             throw e; // the host closes the connection
         } catch (RegistryException e) {
@@ -148,7 +162,6 @@ final class Router {
             writeError(request, response, new RegistryException(ErrorCode.UNKNOWN, 500,
                     "internal error; the server log has the details", null));
         }
-        return response;
     }
 
     /** The path as sent, undecoded: a name is never reinterpreted by decoding or cleaning. */

@@ -55,8 +55,8 @@ final class Uploads {
         hashes.start(upload.id(), algorithm);
         if (digest.isPresent()) { // end-4b: the whole blob in one POST
             try {
-                receive(upload, ex.body(), -1);
-                commit(upload, digest.get());
+                long size = receive(upload, 0, ex.body(), -1);
+                commit(upload, size, digest.get());
             } catch (IOException | RuntimeException e) {
                 discard(upload);
                 throw e;
@@ -115,7 +115,7 @@ final class Uploads {
         try (UploadHashes.Held held = hashes.hold(upload.id())) {
             long size = upload.size();
             long declared = checkContentRange(ex, upload, size);
-            long newSize = receive(upload, ex.body(), declared);
+            long newSize = receive(upload, size, ex.body(), declared);
             uploadStatus(ex, upload, newSize, 202);
         }
     }
@@ -133,10 +133,10 @@ final class Uploads {
         long size = upload.size();
         if (ex.hasBody() || ex.header("Content-Range").isPresent()) {
             long declared = checkContentRange(ex, upload, size);
-            receive(upload, ex.body(), declared);
+            size = receive(upload, size, ex.body(), declared);
         }
         try {
-            commit(upload, digest);
+            commit(upload, size, digest);
         } catch (RegistryException e) {
             if (e.code() == ErrorCode.DIGEST_INVALID) {
                 discard(upload); // the bytes can never become this digest; the client starts over
@@ -158,16 +158,17 @@ final class Uploads {
         return options.storage().uploads().expire(cutoff);
     }
 
-    /** Streams a chunk into the session, extending the hash when it is in step with the stored bytes. */
-    private long receive(Upload upload, InputStream body, long declared) throws IOException {
-        long before = upload.size();
+    /**
+     * Streams a chunk into the session, which holds {@code before} bytes, extending the hash when it
+     * is in step with them; returns the new size.
+     */
+    private long receive(Upload upload, long before, InputStream body, long declared) throws IOException {
         InputStream chunk = declared >= 0 ? new BoundedInputStream(body, declared) : body;
         return hashes.append(upload, before, chunk);
     }
 
-    /** Verifies the session's bytes hash to {@code digest} and makes them the blob. */
-    private void commit(Upload upload, Digest digest) throws IOException {
-        long size = upload.size();
+    /** Verifies the session's {@code size} bytes hash to {@code digest} and makes them the blob. */
+    private void commit(Upload upload, long size, Digest digest) throws IOException {
         Digest actual = hashes.finish(upload, size, digest.algorithm());
         if (!actual.equals(digest)) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content (" + size

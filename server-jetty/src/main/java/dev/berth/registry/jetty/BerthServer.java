@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.jetty;
 
+import dev.berth.registry.core.FileSender;
 import dev.berth.registry.core.Registry;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.storage.memory.MemoryStorageProvider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -54,8 +57,11 @@ public final class BerthServer implements AutoCloseable {
 
     /** An in-memory registry on 127.0.0.1 and a free port: the one line a test needs. */
     public static BerthServer start() throws IOException {
-        return start(Registry.builder().storage(new dev.berth.registry.storage.memory.MemoryStorageProvider()
-                .open(dev.berth.registry.spi.StorageConfig.empty())).build());
+        return start(inMemory());
+    }
+
+    private static Registry inMemory() {
+        return Registry.builder().storage(new MemoryStorageProvider().open(StorageConfig.empty())).build();
     }
 
     /** {@code registry} on 127.0.0.1 and a free port, without a request log. */
@@ -68,8 +74,7 @@ public final class BerthServer implements AutoCloseable {
      * fly and clients that reach it without DNS (Go's {@code registry.TLS}).
      */
     public static TlsRegistry tls(String domain) throws IOException {
-        return tls(domain, Registry.builder().storage(new dev.berth.registry.storage.memory.MemoryStorageProvider()
-                .open(dev.berth.registry.spi.StorageConfig.empty())).build());
+        return tls(domain, inMemory());
     }
 
     /** {@code registry} over HTTPS for {@code domain} on 127.0.0.1 and a free port. */
@@ -136,7 +141,7 @@ public final class BerthServer implements AutoCloseable {
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("registry", registry), "/*");
         context.addFilter(DropConnectionFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(JettyFileSender.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.setAttribute(FileSender.ATTRIBUTE, new JettyFileSender());
         GracefulHandler graceful = new GracefulHandler(context);
         graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());
         server.setHandler(graceful);

@@ -2,12 +2,7 @@
 package dev.berth.registry.jetty;
 
 import dev.berth.registry.core.FileSender;
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,17 +11,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
- * Offers core a {@link FileSender} on every request: Jetty reads the blob file straight into its
- * pooled direct buffers and writes them to the socket, so blob bytes never pass through the heap.
+ * The {@link FileSender} BerthServer hands core as a context attribute: blob files are read
+ * into reused direct buffers and written to the socket, so blob bytes never pass through the heap.
  */
-public final class JettyFileSender implements Filter, FileSender {
-    @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        request.setAttribute(ATTRIBUTE, this);
-        chain.doFilter(request, response);
-    }
-
+final class JettyFileSender implements FileSender {
     /** Direct buffers for file sends, reused: Jetty writes a buffer this large straight to the socket. */
     private static final int CHUNK = 1024 * 1024;
     private static final int POOLED = 8;
