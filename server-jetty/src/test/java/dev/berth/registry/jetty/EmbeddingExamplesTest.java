@@ -27,12 +27,10 @@ import org.junit.jupiter.api.Test;
 class EmbeddingExamplesTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private HttpResponse<byte[]> send(URI uri, String method, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    /** {@link Http#send} with a full URI, as the examples hold them. */
+    private static HttpResponse<byte[]> send(URI uri, String method, byte[] body, String... headers) throws Exception {
+        return Http.send(URI.create(uri.getScheme() + "://" + uri.getAuthority()), method,
+                uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), body, headers);
     }
 
     @Test
@@ -69,6 +67,21 @@ class EmbeddingExamplesTest {
         try (TlsRegistry registry = BerthServer.tls("gcr.example.com")) {
             assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(registry.directUri().resolve("/v2/"))
                     .build(), HttpResponse.BodyHandlers.ofString()), "the JVM's default trust does not know the cert");
+        }
+    }
+
+    @Test
+    void faultOnEveryRoute() throws Exception {
+        Registry registry = Registry.builder()
+                .storage(StorageProvider.named("memory").open(StorageConfig.empty()))
+                .fault(Fault.onEveryRoute().nth(2).status(500))
+                .build();
+        try (BerthServer server = BerthServer.start(registry)) {
+            URI v2 = server.uri().resolve("/v2/");
+            URI tags = server.uri().resolve("/v2/any/tags/list");
+            assertEquals(200, send(v2, "GET", new byte[0]).statusCode(), "first request");
+            assertEquals(500, send(tags, "GET", new byte[0]).statusCode(), "the second request, whatever its route");
+            assertEquals(200, send(v2, "GET", new byte[0]).statusCode(), "only the second");
         }
     }
 
@@ -112,7 +125,16 @@ class EmbeddingExamplesTest {
             Journal journal = server.registry().journal();
             assertEquals(List.of(60_000L, 40_000L), journal.chunkSizes("flaky/app"), "which chunk sizes arrived");
             assertEquals(2, journal.blobFetches("flaky/app", digest.toString()), "the whole and the cut fetch");
-            assertTrue(!journal.manifestPushed("flaky/app", "latest"), "nothing was tagged");
+            assertTrue(!journal.manifestPushed("flaky/app", "latest"), "nothing was tagged yet");
+            byte[] config = "{}".getBytes();
+            Digest c = Digest.sha256(config);
+            send(base.resolve("/v2/flaky/app/blobs/uploads/?digest=" + c), "POST", config);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                    + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + c
+                    + "\",\"size\":2},\"layers\":[]}").getBytes();
+            assertEquals(201, send(base.resolve("/v2/flaky/app/manifests/latest"), "PUT", manifest,
+                    "Content-Type", "application/vnd.oci.image.manifest.v1+json").statusCode());
+            assertTrue(journal.manifestPushed("flaky/app", "latest"), "was this manifest pushed?");
         }
     }
 }
