@@ -20,10 +20,12 @@ import java.util.Set;
  * @param subject     the {@code subject} digest, if any (referrers API)
  * @param artifactType {@code artifactType}, or for an image manifest without one its config's
  *                    media type, as the referrers API lists it
+ * @param external    the references that are non-distributable layers (they carry {@code urls}
+ *                    and may live elsewhere): kept if present, not required to be
  */
 public record Manifest(Digest digest, MediaType mediaType, byte[] content, Set<Digest> references,
                        Optional<Digest> subject, Optional<String> artifactType,
-                       Map<String, String> annotations) {
+                       Map<String, String> annotations, Set<Digest> external) {
     public Manifest {
         Objects.requireNonNull(digest, "digest");
         Objects.requireNonNull(mediaType, "mediaType");
@@ -32,11 +34,28 @@ public record Manifest(Digest digest, MediaType mediaType, byte[] content, Set<D
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(artifactType, "artifactType");
         annotations = Map.copyOf(annotations);
+        external = Set.copyOf(external);
+        if (!references.containsAll(external)) {
+            throw new IllegalArgumentException("external digests must be among the references");
+        }
+    }
+
+    /** A manifest whose references must all be in its repository. */
+    public Manifest(Digest digest, MediaType mediaType, byte[] content, Set<Digest> references,
+                    Optional<Digest> subject, Optional<String> artifactType, Map<String, String> annotations) {
+        this(digest, mediaType, content, references, subject, artifactType, annotations, Set.of());
+    }
+
+    /** The references that must be in the repository: all but the {@link #external} ones. */
+    public Set<Digest> required() {
+        Set<Digest> required = new java.util.LinkedHashSet<>(references);
+        required.removeAll(external);
+        return required;
     }
 
     /** A manifest read back from storage, where only bytes and type matter. */
     public static Manifest stored(Digest digest, MediaType mediaType, byte[] content) {
-        return new Manifest(digest, mediaType, content, Set.of(), Optional.empty(), Optional.empty(), Map.of());
+        return new Manifest(digest, mediaType, content, Set.of(), Optional.empty(), Optional.empty(), Map.of(), Set.of());
     }
 
     /** This manifest as an entry of its subject's referrers list. */

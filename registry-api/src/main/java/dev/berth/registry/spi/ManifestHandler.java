@@ -31,6 +31,10 @@ public interface ManifestHandler {
      * is listed by {@link #referrers} of that subject from then on. manifest-put-4: the
      * manifest is visible before any tag points at it, so a reader never resolves a tag to a
      * manifest it cannot get.
+     * manifest-put-5 (backends with a {@link CollectionHandler}): first records the manifest's
+     * digest and references as in use (gc-superset), then checks that each {@link Manifest#required} reference is a blob
+     * or manifest of {@code repo}, rescuing it if it is being collected (gc-rescue), and throws
+     * {@link NotFoundException} naming the digest when one is missing or already swept.
      */
     void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException;
 

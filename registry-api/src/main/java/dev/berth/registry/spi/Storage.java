@@ -3,6 +3,7 @@ package dev.berth.registry.spi;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * An opened backend. Core asks its handlers for capabilities with {@code instanceof}:
@@ -14,6 +15,14 @@ public interface Storage extends Closeable {
     ManifestHandler manifests();
 
     UploadHandler uploads();
+
+    /**
+     * What online garbage collection needs ({@link CollectionHandler}); empty when the backend
+     * cannot be collected while it serves.
+     */
+    default Optional<CollectionHandler> collection() {
+        return Optional.empty();
+    }
 
     @Override
     default void close() throws IOException {

@@ -66,6 +66,9 @@ public interface StorageConfig {
             if (v.startsWith("P") || v.startsWith("p")) {
                 return Duration.parse(v);
             }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
             long amount = Long.parseLong(v.substring(0, v.length() - 1));
             return switch (v.charAt(v.length() - 1)) {
                 case 's' -> Duration.ofSeconds(amount);
@@ -76,7 +79,7 @@ public interface StorageConfig {
             };
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("storage setting " + key
-                    + " must be a duration such as 90s, 15m, 24h, 7d or PT24H, got \"" + v + "\"", e);
+                    + " must be a duration such as 500ms, 90s, 15m, 24h, 7d or PT24H, got \"" + v + "\"", e);
         }
     }
 }

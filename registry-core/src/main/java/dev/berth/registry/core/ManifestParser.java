@@ -91,9 +91,20 @@ final class ManifestParser {
             subject = Optional.of(descriptor(subjectNode, "subject"));
         }
         Set<Digest> references = new LinkedHashSet<>();
-        dependencies.forEach(d -> references.add(d.digest()));
+        Set<Digest> external = new LinkedHashSet<>();
+        dependencies.forEach(d -> {
+            references.add(d.digest());
+            if (d.external()) {
+                external.add(d.digest());
+            }
+        });
+        dependencies.forEach(d -> {
+            if (!d.external()) {
+                external.remove(d.digest()); // also listed as a required descriptor
+            }
+        });
         Manifest manifest = new Manifest(digest, type, content, references, subject, artifactType,
-                annotations(root));
+                annotations(root), external);
         return new Parsed(manifest, dependencies);
     }
 

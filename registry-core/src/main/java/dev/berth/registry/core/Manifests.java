@@ -99,7 +99,13 @@ final class Manifests {
         for (String t : ex.queryAll("tag")) {
             tags.add(Names.tag(t));
         }
-        store().put(repo, parsed.manifest(), tags);
+        try {
+            store().put(repo, parsed.manifest(), tags);
+        } catch (NotFoundException e) { // manifest-put-5: a reference was collected after our check
+            checkDependencies(repo, parsed.dependencies()); // names what is missing now
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "manifest references content unknown to "
+                    + repo + ": " + e.getMessage() + "; push it again", Map.of());
+        }
         ex.header("Location", "/v2/" + repo + "/manifests/" + digest);
         ex.header("Docker-Content-Digest", digest.toString());
         if (options.referrers()) {

@@ -43,8 +43,25 @@ abstract class ManifestContracts extends Contracts {
                              Map<String, String> annotations) {
         byte[] content = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"x\":\"" + unique
                 + "\"}").getBytes(StandardCharsets.UTF_8);
-        return new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content,
-                Set.of(Digest.sha256(unique.getBytes(StandardCharsets.UTF_8))), subject, artifactType, annotations);
+        Digest external = Digest.sha256(unique.getBytes(StandardCharsets.UTF_8)); // not required: never pushed
+        return new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content, Set.of(external), subject,
+                artifactType, annotations, Set.of(external));
+    }
+
+    @Test
+    @DisplayName("manifest-put-5: with a CollectionHandler, a manifest whose required reference is missing is refused")
+    void requiredReferences() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storage().collection().isPresent(),
+                "manifest-put-5 applies to backends with a CollectionHandler");
+        byte[] content = "{\"schemaVersion\":2,\"x\":\"needs\"}".getBytes(StandardCharsets.UTF_8);
+        Digest missing = Digest.sha256("never pushed".getBytes(StandardCharsets.UTF_8));
+        Manifest m = new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content, Set.of(missing),
+                Optional.empty(), Optional.empty(), Map.of());
+        NotFoundException e = assertThrows(NotFoundException.class, () -> manifests().put(A, m, Set.of(new Tag("t"))),
+                "manifest-put-5: a put must check required references (a collector may have swept them)");
+        assertTrue(e.getMessage().contains(missing.toString()), "manifest-put-5: name the missing digest: " + e);
+        assertThrows(NotFoundException.class, () -> manifests().resolve(A, new Tag("t")),
+                "manifest-put-5: a refused put tags nothing");
     }
 
     @Test

@@ -110,6 +110,15 @@ public abstract class StorageTck {
     }
 
     @Nested
+    @DisplayName("online garbage collection: safety under concurrent pushes")
+    class Collection extends CollectionProtocol {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
     @DisplayName("protocol: errors and hostile input")
     class Errors extends ErrorProtocol {
         @Override

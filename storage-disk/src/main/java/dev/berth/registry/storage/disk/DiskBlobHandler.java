@@ -41,11 +41,13 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
     private static final int VERIFIED_LIMIT = 100_000;
 
     private final ExecutorService flusher;
+    private final Claims claims;
 
-    DiskBlobHandler(Layout layout, DigestLocks locks, ExecutorService flusher) {
+    DiskBlobHandler(Layout layout, DigestLocks locks, ExecutorService flusher, Claims claims) {
         this.layout = layout;
         this.locks = locks;
         this.flusher = flusher;
+        this.claims = claims;
     }
 
     ExecutorService flusher() {
@@ -88,12 +90,54 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         verified.put(digest, modified);
     }
 
-    /** The content file, after checking that {@code repo} holds the blob. */
-    Path file(Repository repo, Digest digest) throws NotFoundException {
-        if (!Files.exists(layout.blobLink(repo, digest))) {
+    /** The content file, after checking that {@code repo} holds the blob (and rescuing it: gc-rescue). */
+    Path file(Repository repo, Digest digest) throws IOException {
+        retain(repo, digest);
+        return layout.blob(digest);
+    }
+
+    /**
+     * gc-rescue: ends a collector's claim on the blob, then checks that {@code repo} links it.
+     * A sweep removes the link before the claim, so "no claim" seen here means the link is
+     * either safe or already gone, never about to go.
+     */
+    void retain(Repository repo, Digest digest) throws IOException {
+        Claims.Key key = Claims.blob(repo, digest);
+        Path link = layout.blobLink(repo, digest);
+        if (claims.isClaimed(key)) {
+            ReentrantLock lock = locks.of(digest);
+            lock.lock();
+            try {
+                if (claims.clear(key)) {
+                    refresh(link);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (!Files.exists(link)) {
             throw new NotFoundException("blob " + digest + " is not in " + repo);
         }
-        return layout.blob(digest);
+    }
+
+    /** Marks a link or manifest file as just used: the grace period starts again. */
+    static void refresh(Path file) throws IOException {
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        } catch (NoSuchFileException e) {
+            // swept before the claim was seen: the caller's existence check reports it
+        }
+    }
+
+    /** Links the blob into {@code repo}, or refreshes the link, ending any claim. Call with the lock held. */
+    private void linkLocked(Repository repo, Digest digest) throws IOException {
+        Path link = layout.blobLink(repo, digest);
+        if (Files.exists(link)) {
+            refresh(link);
+        } else {
+            Durable.touch(link);
+        }
+        claims.clear(Claims.blob(repo, digest));
     }
 
     private void quarantine(Digest digest, Path file) {
@@ -141,7 +185,7 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
                 // core hashed these bytes on their way in: the first read need not hash them again
                 markVerified(digest, Files.getLastModifiedTime(target).toMillis());
             }
-            Durable.touch(layout.blobLink(repo, digest));
+            linkLocked(repo, digest);
         } finally {
             lock.unlock();
         }
@@ -155,21 +199,29 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
             if (!Durable.delete(layout.blobLink(repo, digest))) {
                 throw new NotFoundException("blob " + digest + " is not in " + repo);
             }
-            removeContentIfUnreferenced(digest);
+            removeContentIfUnlinked(digest);
+            claims.clear(Claims.blob(repo, digest));
         } finally {
             lock.unlock();
         }
     }
 
-    /** Deletes the content once no repository links it. Call with the lock held. */
-    private void removeContentIfUnreferenced(Digest digest) throws IOException {
+    /** Deletes the content once no repository links it; returns the bytes freed. Call with the lock held. */
+    long removeContentIfUnlinked(Digest digest) throws IOException {
         for (var repo : Repositories.list(layout)) {
             if (Files.exists(layout.blobLink(repo, digest))) {
-                return;
+                return 0;
             }
         }
         verified.remove(digest);
-        Durable.delete(layout.blob(digest));
+        Path content = layout.blob(digest);
+        long size;
+        try {
+            size = Files.size(content);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        return Durable.delete(content) ? size : 0;
     }
 
     @Override
@@ -180,7 +232,8 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
             if (!Files.exists(file(from, digest))) {
                 throw new NotFoundException("blob " + digest + " is linked in " + from + " but its content is gone");
             }
-            Durable.touch(layout.blobLink(to, digest));
+            refresh(layout.blobLink(from, digest));
+            linkLocked(to, digest);
         } finally {
             lock.unlock();
         }

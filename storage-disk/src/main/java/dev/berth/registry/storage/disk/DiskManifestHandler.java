@@ -42,9 +42,18 @@ final class DiskManifestHandler implements ManifestHandler {
     private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
     private final AtomicLong cachedBytes = new AtomicLong();
 
-    DiskManifestHandler(Layout layout, DiskBlobHandler blobs) {
+    private final Claims claims;
+    /** gc-superset: what manifest puts in progress hold, by put. */
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong puts = new AtomicLong();
+
+    private record InFlight(Repository repo, Set<Digest> digests) {
+    }
+
+    DiskManifestHandler(Layout layout, DiskBlobHandler blobs, Claims claims) {
         this.layout = layout;
         this.blobs = blobs;
+        this.claims = claims;
         for (int i = 0; i < tagLocks.length; i++) {
             tagLocks[i] = new ReentrantLock();
         }
@@ -142,11 +151,47 @@ final class DiskManifestHandler implements ManifestHandler {
 
     @Override
     public void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
+        Set<Digest> inUse = new java.util.HashSet<>(manifest.references());
+        inUse.add(manifest.digest());
+        long put = puts.incrementAndGet();
+        inFlight.put(put, new InFlight(repo, inUse)); // manifest-put-5: recorded before anything is checked
+        try {
+            for (Digest required : manifest.required()) {
+                retain(repo, required);
+            }
+            store(repo, manifest, tags);
+        } finally {
+            inFlight.remove(put);
+        }
+    }
+
+    /** gc-rescue of a reference: a child manifest of {@code repo}, else a blob of it (or NotFound). */
+    private void retain(Repository repo, Digest digest) throws IOException {
+        Path file = layout.manifest(repo, digest);
+        Claims.Key key = Claims.manifest(repo, digest);
+        if (claims.isClaimed(key)) {
+            ReentrantLock lock = blobs.locks().of(digest);
+            lock.lock();
+            try {
+                if (claims.clear(key)) {
+                    DiskBlobHandler.refresh(file);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (!manifestCache.containsKey(key(repo, digest)) && !Files.exists(file)) {
+            blobs.retain(repo, digest);
+        }
+    }
+
+    private void store(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
         Digest digest = manifest.digest();
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
         try { // the manifest, then its referrers entry, then tags: nothing points at what is not there
             Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.encodeWithContent(manifest));
+            claims.clear(Claims.manifest(repo, digest)); // gc-rescue: a new file, a new version
             remember(repo, Manifest.stored(digest, manifest.mediaType(), manifest.content()));
         } finally {
             lock.unlock();
@@ -171,30 +216,106 @@ final class DiskManifestHandler implements ManifestHandler {
     public void delete(Repository repo, Digest digest) throws IOException {
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
-        try { // tags and referrers entry first, facts last: no name ever points at a missing manifest
-            Facts facts = facts(repo, digest);
-            for (Tag tag : allTags(repo)) {
-                ReentrantLock tagLock = tagLock(repo, tag);
-                tagLock.lock();
-                try {
-                    if (readTag(repo, tag).equals(digest)) {
-                        Durable.delete(layout.tag(repo, tag));
-                        tagsOf(repo).remove(tag);
-                    }
-                } catch (NotFoundException e) {
-                    // removed concurrently
-                } finally {
-                    tagLock.unlock();
-                }
-            }
-            manifestCache.remove(key(repo, digest));
-            if (facts.subject().isPresent()) {
-                Durable.delete(layout.referrer(repo, facts.subject().get(), digest));
-            }
-            Durable.delete(layout.manifest(repo, digest));
+        try {
+            removeLocked(repo, digest, facts(repo, digest));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Tags and referrers entry first, the file last: no name ever points at a missing manifest. */
+    private void removeLocked(Repository repo, Digest digest, Facts facts) throws IOException {
+        for (Tag tag : allTags(repo)) {
+            ReentrantLock tagLock = tagLock(repo, tag);
+            tagLock.lock();
+            try {
+                if (readTag(repo, tag).equals(digest)) {
+                    Durable.delete(layout.tag(repo, tag));
+                    tagsOf(repo).remove(tag);
+                }
+            } catch (NotFoundException e) {
+                // removed concurrently
+            } finally {
+                tagLock.unlock();
+            }
+        }
+        manifestCache.remove(key(repo, digest));
+        if (facts.subject().isPresent()) {
+            Durable.delete(layout.referrer(repo, facts.subject().get(), digest));
+        }
+        Durable.delete(layout.manifest(repo, digest));
+        claims.clear(Claims.manifest(repo, digest));
+    }
+
+    /** gc-sweep of a manifest: removed only if still claimed as {@code token}. */
+    java.util.OptionalLong sweep(Repository repo, Digest digest, long token) throws IOException {
+        ReentrantLock lock = blobs.locks().of(digest);
+        lock.lock();
+        try {
+            Claims.Key key = Claims.manifest(repo, digest);
+            if (!claims.holds(key, token)) {
+                return java.util.OptionalLong.empty();
+            }
+            Facts facts;
+            try {
+                facts = facts(repo, digest);
+            } catch (NotFoundException e) {
+                claims.clear(key);
+                return java.util.OptionalLong.of(0);
+            }
+            removeLocked(repo, digest, facts);
+            return java.util.OptionalLong.of(facts.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every manifest file of {@code repo} with its facts and modification time. */
+    Map<Digest, Facts> allFacts(Repository repo, Map<Digest, java.nio.file.attribute.FileTime> modified)
+            throws IOException {
+        Map<Digest, Facts> all = new java.util.HashMap<>();
+        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(layout.manifests(repo))) {
+            for (Path algorithm : algorithms) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
+                    for (Path file : files) {
+                        Digest digest = Digest.parse(algorithm.getFileName() + ":" + file.getFileName());
+                        try {
+                            modified.put(digest, Files.getLastModifiedTime(file));
+                            all.put(digest, Facts.decodeHeader(Files.readAllBytes(file), file.toString()));
+                        } catch (NoSuchFileException e) {
+                            modified.remove(digest); // deleted while listing
+                        }
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return all;
+        }
+        return all;
+    }
+
+    /** The tags of {@code repo} by the digest they point at. */
+    Map<Digest, Set<Tag>> tagsByDigest(Repository repo) throws IOException {
+        Map<Digest, Set<Tag>> result = new java.util.HashMap<>();
+        for (Tag tag : allTags(repo)) {
+            try {
+                result.computeIfAbsent(readTag(repo, tag), d -> new java.util.HashSet<>()).add(tag);
+            } catch (NotFoundException e) {
+                // untagged while listing
+            }
+        }
+        return result;
+    }
+
+    /** gc-superset: digests the manifest puts in progress in {@code repo} hold. */
+    Set<Digest> inFlight(Repository repo) {
+        Set<Digest> result = new java.util.HashSet<>();
+        inFlight.values().forEach(f -> {
+            if (f.repo().equals(repo)) {
+                result.addAll(f.digests());
+            }
+        });
+        return result;
     }
 
     @Override

@@ -2,6 +2,7 @@
 package dev.berth.registry.storage.disk;
 
 import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.CollectionHandler;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -17,6 +19,7 @@ public final class DiskStorage implements Storage {
     private final DiskBlobHandler blobs;
     private final DiskManifestHandler manifests;
     private final DiskUploadHandler uploads;
+    private final DiskCollection collection;
 
     private final ExecutorService flusher = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "berth-disk-flush");
@@ -26,9 +29,11 @@ public final class DiskStorage implements Storage {
 
     private DiskStorage(Layout layout) {
         DigestLocks locks = new DigestLocks();
-        this.blobs = new DiskBlobHandler(layout, locks, flusher);
-        this.manifests = new DiskManifestHandler(layout, blobs);
+        Claims claims = new Claims();
+        this.blobs = new DiskBlobHandler(layout, locks, flusher, claims);
+        this.manifests = new DiskManifestHandler(layout, blobs, claims);
         this.uploads = new DiskUploadHandler(layout, blobs);
+        this.collection = new DiskCollection(layout, blobs, manifests, claims);
     }
 
     /** Opens (creating if needed) the store under {@code root}, clearing leftovers of a crash in tmp/. */
@@ -62,6 +67,11 @@ public final class DiskStorage implements Storage {
     @Override
     public UploadHandler uploads() {
         return uploads;
+    }
+
+    @Override
+    public Optional<CollectionHandler> collection() {
+        return Optional.of(collection);
     }
 
     @Override

@@ -10,7 +10,14 @@ import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import java.io.IOException;
+import dev.berth.registry.spi.CollectionHandler.Item;
+import dev.berth.registry.spi.CollectionHandler.Kind;
+import dev.berth.registry.spi.CollectionHandler.State;
+import dev.berth.registry.spi.CollectionHandler.StoredManifest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -26,6 +33,7 @@ final class MemoryManifestHandler implements ManifestHandler {
         final Map<Digest, Manifest> manifests = new ConcurrentHashMap<>();
         final NavigableMap<Tag, Digest> tags = new ConcurrentSkipListMap<>();
         final Map<Digest, Map<Digest, Descriptor>> referrers = new ConcurrentHashMap<>();
+        final Map<Digest, Life> lives = new ConcurrentHashMap<>();
     }
 
     private final Map<Repository, RepoState> repos = new ConcurrentHashMap<>();
@@ -59,10 +67,23 @@ final class MemoryManifestHandler implements ManifestHandler {
         return d;
     }
 
+    /**
+     * The whole put holds the repository's monitor, which {@link #references} also takes: a
+     * collector sees either nothing of it or all of it, so no separate in-progress record is needed.
+     */
     @Override
-    public void put(Repository repo, Manifest manifest, Set<Tag> tags) {
+    public void put(Repository repo, Manifest manifest, Set<Tag> tags) throws NotFoundException {
         RepoState state = state(repo);
         synchronized (state) {
+            for (Digest required : manifest.required()) { // manifest-put-5
+                Life child = state.lives.get(required);
+                if (child != null) {
+                    child.use();
+                } else {
+                    blobs.retain(repo, required);
+                }
+            }
+            state.lives.computeIfAbsent(manifest.digest(), d -> new Life()).use();
             state.manifests.put(manifest.digest(), manifest);
             manifest.subject().ifPresent(s -> state.referrers.computeIfAbsent(s, k -> new ConcurrentHashMap<>())
                     .put(manifest.digest(), manifest.asReferrer()));
@@ -77,17 +98,96 @@ final class MemoryManifestHandler implements ManifestHandler {
             throw new NotFoundException("manifest " + digest + " is not in " + repo);
         }
         synchronized (state) {
-            Manifest removed = state.manifests.remove(digest);
-            if (removed == null) {
+            if (!remove(state, digest)) {
                 throw new NotFoundException("manifest " + digest + " is not in " + repo);
             }
-            state.tags.values().removeIf(digest::equals);
-            removed.subject().ifPresent(s -> {
-                Map<Digest, Descriptor> list = state.referrers.get(s);
-                if (list != null) {
-                    list.remove(digest);
+        }
+    }
+
+    /** Removes a manifest, its tags and its referrers entry; call holding the state's monitor. */
+    private static boolean remove(RepoState state, Digest digest) {
+        Manifest removed = state.manifests.remove(digest);
+        if (removed == null) {
+            return false;
+        }
+        state.lives.remove(digest);
+        state.tags.values().removeIf(digest::equals);
+        removed.subject().ifPresent(s -> {
+            Map<Digest, Descriptor> list = state.referrers.get(s);
+            if (list != null) {
+                list.remove(digest);
+            }
+        });
+        return true;
+    }
+
+    List<StoredManifest> items(Repository repo) {
+        RepoState state = repos.get(repo);
+        if (state == null) {
+            return List.of();
+        }
+        synchronized (state) {
+            Map<Digest, Set<Tag>> tagsOf = new HashMap<>();
+            state.tags.forEach((t, d) -> tagsOf.computeIfAbsent(d, k -> new HashSet<>()).add(t));
+            List<StoredManifest> result = new ArrayList<>();
+            state.manifests.forEach((digest, m) -> result.add(new StoredManifest(
+                    state.lives.get(digest).item(Kind.MANIFEST, digest, m.content().length), m.references(),
+                    m.subject(), tagsOf.getOrDefault(digest, Set.of()))));
+            return result;
+        }
+    }
+
+    Set<Digest> references(Repository repo) {
+        RepoState state = repos.get(repo);
+        if (state == null) {
+            return Set.of();
+        }
+        synchronized (state) {
+            Set<Digest> all = new HashSet<>();
+            state.manifests.values().forEach(m -> all.addAll(m.references()));
+            return all;
+        }
+    }
+
+    Optional<Item> claim(Repository repo, Item seen) {
+        RepoState state = repos.get(repo);
+        if (state == null) {
+            return Optional.empty();
+        }
+        synchronized (state) {
+            Life life = state.lives.get(seen.digest());
+            if (life == null || !life.matches(seen)) {
+                return Optional.empty();
+            }
+            life.claim();
+            return Optional.of(life.item(Kind.MANIFEST, seen.digest(), seen.size()));
+        }
+    }
+
+    void release(Repository repo, Item claimed) {
+        RepoState state = repos.get(repo);
+        if (state != null) {
+            synchronized (state) {
+                Life life = state.lives.get(claimed.digest());
+                if (life != null && life.matches(claimed)) {
+                    life.release();
                 }
-            });
+            }
+        }
+    }
+
+    OptionalLong sweep(Repository repo, Item claimed) {
+        RepoState state = repos.get(repo);
+        if (state == null) {
+            return OptionalLong.empty();
+        }
+        synchronized (state) {
+            Life life = state.lives.get(claimed.digest());
+            if (life == null || !life.matches(claimed) || life.state != State.COLLECTING) {
+                return OptionalLong.empty();
+            }
+            remove(state, claimed.digest());
+            return OptionalLong.of(claimed.size());
         }
     }
 

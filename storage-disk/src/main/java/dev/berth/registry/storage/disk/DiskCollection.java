@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.disk;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.api.Tag;
+import dev.berth.registry.spi.CollectionHandler;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Online collection on disk. A live item's version is its file's modification time (a push,
+ * mount or rescue refreshes it); a claimed item's version is its claim token (see {@link Claims}).
+ * Every state change happens under the digest's lock, which the push paths take too.
+ */
+final class DiskCollection implements CollectionHandler {
+    private final Layout layout;
+    private final DiskBlobHandler blobs;
+    private final DiskManifestHandler manifests;
+    private final Claims claims;
+
+    DiskCollection(Layout layout, DiskBlobHandler blobs, DiskManifestHandler manifests, Claims claims) {
+        this.layout = layout;
+        this.blobs = blobs;
+        this.manifests = manifests;
+        this.claims = claims;
+    }
+
+    @Override
+    public List<Item> blobs(Repository repo) throws IOException {
+        List<Item> items = new ArrayList<>();
+        for (Path link : files(layout.repository(repo).resolve("_blobs"))) {
+            Digest digest = Digest.parse(link.getParent().getFileName() + ":" + link.getFileName());
+            try {
+                FileTime modified = Files.getLastModifiedTime(link);
+                items.add(item(Claims.blob(repo, digest), modified, contentSize(digest)));
+            } catch (NoSuchFileException e) {
+                // unlinked while listing
+            }
+        }
+        return items;
+    }
+
+    private long contentSize(Digest digest) throws IOException {
+        try {
+            return Files.size(layout.blob(digest));
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    private Item item(Claims.Key key, FileTime modified, long size) {
+        OptionalLong token = claims.token(key);
+        return token.isPresent()
+                ? new Item(key.kind(), key.digest(), State.COLLECTING, token.getAsLong(), modified.toInstant(), size)
+                : new Item(key.kind(), key.digest(), State.LIVE, modified.to(TimeUnit.MICROSECONDS),
+                        modified.toInstant(), size);
+    }
+
+    @Override
+    public List<StoredManifest> manifests(Repository repo) throws IOException {
+        Map<Digest, FileTime> modified = new HashMap<>();
+        Map<Digest, Facts> facts = manifests.allFacts(repo, modified);
+        Map<Digest, Set<Tag>> tags = manifests.tagsByDigest(repo);
+        List<StoredManifest> result = new ArrayList<>();
+        facts.forEach((digest, f) -> result.add(new StoredManifest(
+                item(Claims.manifest(repo, digest), modified.get(digest), f.size()), f.references(), f.subject(),
+                tags.getOrDefault(digest, Set.of()))));
+        return result;
+    }
+
+    @Override
+    public Set<Digest> references(Repository repo) throws IOException {
+        Set<Digest> all = new HashSet<>(manifests.inFlight(repo)); // first: a put that ends now is on disk below
+        manifests.allFacts(repo, new HashMap<>()).values().forEach(f -> all.addAll(f.references()));
+        return all;
+    }
+
+    private Path fileOf(Repository repo, Item item) {
+        return item.kind() == Kind.BLOB ? layout.blobLink(repo, item.digest()) : layout.manifest(repo, item.digest());
+    }
+
+    private Claims.Key keyOf(Repository repo, Item item) {
+        return item.kind() == Kind.BLOB ? Claims.blob(repo, item.digest()) : Claims.manifest(repo, item.digest());
+    }
+
+    @Override
+    public Optional<Item> claim(Repository repo, Item seen) throws IOException {
+        Claims.Key key = keyOf(repo, seen);
+        ReentrantLock lock = blobs.locks().of(seen.digest());
+        lock.lock();
+        try {
+            FileTime modified;
+            try {
+                modified = Files.getLastModifiedTime(fileOf(repo, seen));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+            if (!item(key, modified, seen.size()).equals(seen)) {
+                return Optional.empty(); // used, claimed or released since it was listed
+            }
+            long token = claims.claim(key);
+            return Optional.of(new Item(seen.kind(), seen.digest(), State.COLLECTING, token, seen.lastUsed(),
+                    seen.size()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void release(Repository repo, Item claimed) {
+        ReentrantLock lock = blobs.locks().of(claimed.digest());
+        lock.lock();
+        try {
+            claims.clear(keyOf(repo, claimed), claimed.version());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public OptionalLong sweep(Repository repo, Item claimed) throws IOException {
+        if (claimed.state() != State.COLLECTING) {
+            return OptionalLong.empty();
+        }
+        if (claimed.kind() == Kind.MANIFEST) {
+            return manifests.sweep(repo, claimed.digest(), claimed.version());
+        }
+        Claims.Key key = keyOf(repo, claimed);
+        ReentrantLock lock = blobs.locks().of(claimed.digest());
+        lock.lock();
+        try {
+            if (!claims.holds(key, claimed.version())) {
+                return OptionalLong.empty();
+            }
+            // link, then content, then the claim: a reader that sees no claim sees no link either
+            Durable.delete(layout.blobLink(repo, claimed.digest()));
+            long freed = blobs.removeContentIfUnlinked(claimed.digest());
+            claims.clear(key);
+            return OptionalLong.of(freed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long reclaimUnlinked(Instant cutoff) throws IOException {
+        Set<Digest> linked = new HashSet<>();
+        for (Repository repo : Repositories.list(layout)) {
+            for (Path link : files(layout.repository(repo).resolve("_blobs"))) {
+                linked.add(Digest.parse(link.getParent().getFileName() + ":" + link.getFileName()));
+            }
+        }
+        long freed = 0;
+        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(layout.blobs())) {
+            for (Path algorithm : algorithms) {
+                try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(algorithm)) {
+                    for (Path prefix : prefixes) {
+                        try (DirectoryStream<Path> contents = Files.newDirectoryStream(prefix)) {
+                            for (Path content : contents) {
+                                Digest digest = Digest.parse(algorithm.getFileName() + ":" + content.getFileName());
+                                if (!linked.contains(digest)) {
+                                    freed += reclaimIfUnlinked(digest, content, cutoff);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return freed;
+    }
+
+    private long reclaimIfUnlinked(Digest digest, Path content, Instant cutoff) throws IOException {
+        ReentrantLock lock = blobs.locks().of(digest);
+        lock.lock();
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(content, BasicFileAttributes.class);
+            if (!attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                return 0;
+            }
+            return blobs.removeContentIfUnlinked(digest); // checks every repository again, under the lock
+        } catch (NoSuchFileException e) {
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The files of {@code dir/<algorithm>/}. */
+    private static List<Path> files(Path dir) throws IOException {
+        List<Path> result = new ArrayList<>();
+        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(dir)) {
+            for (Path algorithm : algorithms) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(algorithm)) {
+                    entries.forEach(result::add);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return result;
+        }
+        return result;
+    }
+}
