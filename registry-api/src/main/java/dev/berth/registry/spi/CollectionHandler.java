@@ -108,10 +108,13 @@ public interface CollectionHandler {
 
     /**
      * gc-sweep: removes a claimed item if it is still claimed as {@code claimed} (nothing used
-     * it since): a blob's link in {@code repo}, then its content if no repository links it; a
-     * manifest with its referrers entry (no tag points at an unreferenced manifest). Returns
-     * the bytes freed (0 when the content is still linked elsewhere); empty if the claim was
-     * lost and nothing was removed. Durable on return.
+     * it since): a blob's link in {@code repo}, and its content once no repository links it
+     * (here, or later in {@link #reclaimUnlinked}, which the collector calls at the end of each
+     * pass); a manifest with its referrers entry (no tag points at an unreferenced manifest).
+     * Returns the bytes freed now (0 when the content is still linked elsewhere or goes later);
+     * empty if the claim was lost and nothing was removed. A swept manifest is gone durably on return; a swept blob
+     * link may come back after a crash (the next pass sweeps it again), but a crash must never
+     * bring back a manifest whose blobs stay gone.
      */
     OptionalLong sweep(Repository repo, Item claimed) throws IOException;
 

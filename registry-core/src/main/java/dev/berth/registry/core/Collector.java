@@ -211,6 +211,8 @@ public final class Collector {
     }
 
     private final class Tally {
+        private static final long PROGRESS_EVERY = TimeUnit.SECONDS.toNanos(10);
+        private long lastProgress = System.nanoTime();
         int repositories;
         int manifests;
         int blobs;
@@ -228,6 +230,17 @@ public final class Collector {
             if (swept.size() < Report.REPORTED) {
                 swept.add(new Candidate(repo, item.kind(), item.digest(), item.size()));
             }
+            progress(repo);
+        }
+
+        /** A long pass says where it is every 10 s. */
+        void progress(Repository repo) {
+            long now = System.nanoTime();
+            if (now - lastProgress >= PROGRESS_EVERY) {
+                lastProgress = now;
+                logger.log(Level.INFO, () -> "gc: in progress, at repository " + repositories + " (" + repo
+                        + "): swept " + manifests + " manifests and " + blobs + " blobs so far");
+            }
         }
     }
 
@@ -242,6 +255,7 @@ public final class Collector {
             Page<Repository> page = registry.storage().manifests().repositories(after, Listings.MAX_PAGE);
             for (Repository repo : page.items()) {
                 tally.repositories++;
+                tally.progress(repo);
                 if (untagged.test(repo)) {
                     collectManifests(repo, cutoff, dryRun, tally);
                 }

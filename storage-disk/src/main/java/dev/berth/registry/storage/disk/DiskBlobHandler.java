@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -129,8 +130,42 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         }
     }
 
+    /** Digests linked since a reclaim of unlinked content began listing links; null when none runs. */
+    private volatile Set<Digest> linkedDuringReclaim;
+
+    /** Starts noting every digest linked from now on (see {@link DiskCollection#reclaimUnlinked}). */
+    void trackLinks() {
+        linkedDuringReclaim = ConcurrentHashMap.newKeySet();
+    }
+
+    void stopTrackingLinks() {
+        linkedDuringReclaim = null;
+    }
+
+    /** Whether {@code digest} was linked since {@link #trackLinks}; call with its lock held. */
+    boolean linkedSinceTracking(Digest digest) {
+        Set<Digest> linked = linkedDuringReclaim;
+        return linked == null || linked.contains(digest);
+    }
+
+    /** Deletes content no repository links (checked by the caller, under the lock); returns its size. */
+    long removeUnlinkedContent(Digest digest) throws IOException {
+        verified.remove(digest);
+        Path content = layout.blob(digest);
+        try {
+            long size = Files.size(content);
+            return Files.deleteIfExists(content) ? size : 0;
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
     /** Links the blob into {@code repo}, or refreshes the link, ending any claim. Call with the lock held. */
     private void linkLocked(Repository repo, Digest digest) throws IOException {
+        Set<Digest> tracking = linkedDuringReclaim;
+        if (tracking != null) {
+            tracking.add(digest);
+        }
         Path link = layout.blobLink(repo, digest);
         if (Files.exists(link)) {
             refresh(link);
@@ -206,22 +241,15 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         }
     }
 
-    /** Deletes the content once no repository links it; returns the bytes freed. Call with the lock held. */
-    long removeContentIfUnlinked(Digest digest) throws IOException {
+    /** Deletes the content once no repository links it. Call with the lock held. */
+    private void removeContentIfUnlinked(Digest digest) throws IOException {
         for (var repo : Repositories.list(layout)) {
             if (Files.exists(layout.blobLink(repo, digest))) {
-                return 0;
+                return;
             }
         }
         verified.remove(digest);
-        Path content = layout.blob(digest);
-        long size;
-        try {
-            size = Files.size(content);
-        } catch (NoSuchFileException e) {
-            return 0;
-        }
-        return Durable.delete(content) ? size : 0;
+        Durable.delete(layout.blob(digest));
     }
 
     @Override

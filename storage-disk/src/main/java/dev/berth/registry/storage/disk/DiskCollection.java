@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,53 +148,65 @@ final class DiskCollection implements CollectionHandler {
             if (!claims.holds(key, claimed.version())) {
                 return OptionalLong.empty();
             }
-            // link, then content, then the claim: a reader that sees no claim sees no link either
-            Durable.delete(layout.blobLink(repo, claimed.digest()));
-            long freed = blobs.removeContentIfUnlinked(claimed.digest());
+            // the link, then the claim: a reader that sees no claim sees no link either. The
+            // content goes in reclaimUnlinked at the end of the pass: one walk over all links
+            // instead of one per blob. Not fsynced: a crash may bring back the link (without
+            // content: a 404, and the next pass removes it again); no manifest can have been
+            // acknowledged over a link this removed.
+            Files.deleteIfExists(layout.blobLink(repo, claimed.digest()));
             claims.clear(key);
-            return OptionalLong.of(freed);
+            return OptionalLong.of(0);
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Content no link names: listed against one walk over every repository's links, then each
+     * deleted under its lock unless a push linked it since the walk began.
+     */
     @Override
-    public long reclaimUnlinked(Instant cutoff) throws IOException {
-        Set<Digest> linked = new HashSet<>();
-        for (Repository repo : Repositories.list(layout)) {
-            for (Path link : files(layout.repository(repo).resolve("_blobs"))) {
-                linked.add(Digest.parse(link.getParent().getFileName() + ":" + link.getFileName()));
+    public synchronized long reclaimUnlinked(Instant cutoff) throws IOException {
+        blobs.trackLinks();
+        try {
+            Set<Digest> linked = new HashSet<>();
+            for (Repository repo : Repositories.list(layout)) {
+                for (Path link : files(layout.repository(repo).resolve("_blobs"))) {
+                    linked.add(Digest.parse(link.getParent().getFileName() + ":" + link.getFileName()));
+                }
             }
-        }
-        long freed = 0;
-        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(layout.blobs())) {
-            for (Path algorithm : algorithms) {
-                try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(algorithm)) {
-                    for (Path prefix : prefixes) {
-                        try (DirectoryStream<Path> contents = Files.newDirectoryStream(prefix)) {
-                            for (Path content : contents) {
-                                Digest digest = Digest.parse(algorithm.getFileName() + ":" + content.getFileName());
-                                if (!linked.contains(digest)) {
-                                    freed += reclaimIfUnlinked(digest, content, cutoff);
+            long freed = 0;
+            try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(layout.blobs())) {
+                for (Path algorithm : algorithms) {
+                    try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(algorithm)) {
+                        for (Path prefix : prefixes) {
+                            try (DirectoryStream<Path> contents = Files.newDirectoryStream(prefix)) {
+                                for (Path content : contents) {
+                                    Digest digest = Digest.parse(algorithm.getFileName() + ":" + content.getFileName());
+                                    if (!linked.contains(digest)) {
+                                        freed += reclaimIfUnlinked(digest, content, cutoff);
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
+            return freed;
+        } finally {
+            blobs.stopTrackingLinks();
         }
-        return freed;
     }
 
     private long reclaimIfUnlinked(Digest digest, Path content, Instant cutoff) throws IOException {
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
         try {
-            BasicFileAttributes attributes = Files.readAttributes(content, BasicFileAttributes.class);
-            if (!attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+            if (blobs.linkedSinceTracking(digest)
+                    || !Files.getLastModifiedTime(content).toInstant().isBefore(cutoff)) {
                 return 0;
             }
-            return blobs.removeContentIfUnlinked(digest); // checks every repository again, under the lock
+            return blobs.removeUnlinkedContent(digest); // not fsynced: content that comes back is unlinked again
         } catch (NoSuchFileException e) {
             return 0;
         } finally {
