@@ -17,6 +17,15 @@ import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.tck.StorageTck;
+import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -184,6 +193,91 @@ final class BrokenBackends {
                     return m.referrers(repo, subject);
                 }
             };
+        }
+    }
+
+    /**
+     * Bug 4: the collector's sweep deletes the blob without checking that its claim still
+     * holds, so a push, mount or manifest that rescued the blob meanwhile loses it (gc-sweep).
+     * Built on the memory backend, which is collectable.
+     */
+    static final class SweepsWithoutItsClaim implements Storage, CollectionHandler {
+        private final Storage real;
+        private final CollectionHandler collection;
+
+        SweepsWithoutItsClaim() throws IOException {
+            this.real = StorageProvider.named("memory").open(StorageConfig.empty());
+            this.collection = real.collection().orElseThrow();
+        }
+
+        @Override
+        public BlobHandler blobs() {
+            return real.blobs();
+        }
+
+        @Override
+        public ManifestHandler manifests() {
+            return real.manifests();
+        }
+
+        @Override
+        public UploadHandler uploads() {
+            return real.uploads();
+        }
+
+        @Override
+        public Optional<CollectionHandler> collection() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public List<Item> blobs(Repository repo) throws IOException {
+            return collection.blobs(repo);
+        }
+
+        @Override
+        public List<StoredManifest> manifests(Repository repo) throws IOException {
+            return collection.manifests(repo);
+        }
+
+        @Override
+        public Set<Digest> references(Repository repo) throws IOException {
+            return collection.references(repo);
+        }
+
+        @Override
+        public Optional<Item> claim(Repository repo, Item seen) throws IOException {
+            return collection.claim(repo, seen);
+        }
+
+        @Override
+        public void release(Repository repo, Item claimed) throws IOException {
+            collection.release(repo, claimed);
+        }
+
+        @Override
+        public OptionalLong sweep(Repository repo, Item claimed) throws IOException {
+            if (claimed.kind() == Kind.MANIFEST) {
+                return collection.sweep(repo, claimed);
+            }
+            try { // the bug: no compare-and-swap on the claim
+                ((BlobDeleteHandler) real.blobs()).delete(repo, claimed.digest());
+                return OptionalLong.of(claimed.size());
+            } catch (NotFoundException e) {
+                return OptionalLong.empty();
+            }
+        }
+
+        @Override
+        public long reclaimUnlinked(Instant cutoff) throws IOException {
+            return collection.reclaimUnlinked(cutoff);
+        }
+    }
+
+    static class SweepsWithoutItsClaimTck extends StorageTck {
+        @Override
+        protected Storage openStorage() throws IOException {
+            return new SweepsWithoutItsClaim();
         }
     }
 

@@ -29,7 +29,11 @@ class TckRejectsBrokenBackendsTest {
                         "delete-1, delete-2, delete-3: delete removes from one repository only"), "get-2"),
                 Arguments.of(BrokenBackends.UnorderedTagsTck.class, List.of(
                         "tags-1, tags-2: tags list in ASCIIbetical order, paginated; unknown repository throws",
-                        "end-8a, end-8b: tags/list in order with n, last and Link; unknown repository is 404"), "tags-1"));
+                        "end-8a, end-8b: tags/list in order with n, last and Link; unknown repository is 404"), "tags-1"),
+                Arguments.of(BrokenBackends.SweepsWithoutItsClaimTck.class, List.of(
+                        "gc-safe-1: a manifest arriving at RECHECKED (blob phase) keeps its blobs",
+                        "gc-safe-3: a blob pushed again at CLAIMED survives the pass",
+                        "gc-safe-3: a blob pushed again at RECHECKED survives the pass"), "was collected"));
     }
 
     @ParameterizedTest(name = "{0} is rejected for {2}")
