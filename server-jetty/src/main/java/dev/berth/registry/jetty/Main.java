@@ -22,6 +22,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.berth.registry.core.Collector;
+import dev.berth.registry.spi.CollectionHandler;
+import java.nio.file.FileSystems;
+import java.nio.file.PathMatcher;
+import java.time.ZoneId;
+import java.util.Optional;
 
 /** {@code java -jar berth.jar}: serves the registry until SIGTERM, then stops gracefully. */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "Berth 0.1.0",
@@ -56,6 +62,27 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-referrers", description = "Turn the referrers API off (clients fall back to tag schema).")
     boolean noReferrers;
 
+    @Option(names = "--gc-interval", defaultValue = "1h",
+            description = "How often online garbage collection runs; off disables it (default: ${DEFAULT-VALUE}).")
+    String gcInterval;
+
+    @Option(names = "--gc-grace", defaultValue = "24h",
+            description = "Age before unreferenced content may be collected (default: ${DEFAULT-VALUE}).")
+    String gcGrace;
+
+    @Option(names = "--gc-window", paramLabel = "HH:MM-HH:MM",
+            description = "Start scheduled collections only within this daily window, server's time zone.")
+    String gcWindow;
+
+    @Option(names = "--gc-untagged", paramLabel = "GLOB",
+            description = "Also collect untagged manifests in repositories matching GLOB (repeatable, e.g. 'ci/**')."
+                    + " Off by default: users who pull by digest pin untagged manifests.")
+    List<String> gcUntagged = new ArrayList<>();
+
+    @Option(names = "--admin-address", paramLabel = "HOST:PORT",
+            description = "Serve the admin endpoints (POST /admin/gc) on this address; off by default. Keep it private.")
+    String adminAddress;
+
     @Option(names = "--no-request-log", description = "Do not log a line per request.")
     boolean noRequestLog;
 
@@ -86,21 +113,78 @@ public final class Main implements Callable<Integer> {
                 .uploadExpiry(StorageConfig.of(Map.of("upload-expiry", uploadExpiry))
                         .duration("upload-expiry", Duration.ofHours(24)))
                 .build();
+        PrintWriter out = new PrintWriter(System.out, true);
+        Optional<Collector> collector = collector(registry, out);
         BerthServer server = BerthServer.start(registry, host, port, !noRequestLog, Duration.ofSeconds(5));
+        List<AutoCloseable> services = new ArrayList<>();
+        if (collector.isPresent() && !gcInterval.equals("off")) {
+            services.add(collector.get().schedule(duration("--gc-interval", gcInterval), gcWindow == null
+                    ? Optional.empty() : Optional.of(Collector.Window.parse(gcWindow, ZoneId.systemDefault()))));
+        }
+        Optional<AdminServer> admin = Optional.empty();
+        if (adminAddress != null) {
+            int colon = adminAddress.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("--admin-address must be HOST:PORT, not " + adminAddress);
+            }
+            admin = Optional.of(AdminServer.start(adminAddress.substring(0, colon),
+                    Integer.parseInt(adminAddress.substring(colon + 1)), collector));
+            services.add(admin.get());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Berth stopping: finishing in-flight requests");
             System.out.flush();
+            for (AutoCloseable service : services) {
+                try {
+                    service.close();
+                } catch (Exception e) {
+                    System.err.println("berth: " + e.getMessage());
+                }
+            }
             try {
                 server.close();
             } catch (IOException e) {
                 System.err.println("berth: " + e.getMessage());
             }
         }, "berth-shutdown"));
-        PrintWriter out = new PrintWriter(System.out, true);
         String where = storage.equals("disk") ? " at " + Path.of(settings.get("root")).toAbsolutePath().normalize() : "";
         out.println("Berth listening on http://" + displayHost() + ":" + server.port() + "/ (storage: " + storage + where + ")");
+        admin.ifPresent(a -> out.println("Berth admin on http://" + adminAddress.substring(0, adminAddress.lastIndexOf(':'))
+                + ":" + a.port() + "/admin/"));
         server.join();
         return 0;
+    }
+
+    private Optional<Collector> collector(Registry registry, PrintWriter out) {
+        if (registry.storage().collection().isEmpty()) {
+            out.println("Berth: storage " + storage + " cannot be collected online; garbage collection is off");
+            return Optional.empty();
+        }
+        List<PathMatcher> untagged = gcUntagged.stream()
+                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+        Collector.Builder builder = Collector.builder(registry)
+                .grace(duration("--gc-grace", gcGrace))
+                .untagged(repo -> untagged.stream().anyMatch(m -> m.matches(Path.of(repo.name()))));
+        String pauseAt = System.getProperty("berth.gc.pauseAt");
+        if (pauseAt != null) { // crash tests: stop a pass at a phase, to be killed there
+            Collector.Phase phase = Collector.Phase.valueOf(pauseAt);
+            builder.checkpoint((p, repo, kind) -> {
+                if (p == phase && kind == CollectionHandler.Kind.BLOB) {
+                    out.println("Berth gc paused at " + p + " in " + repo);
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
+            });
+        }
+        return Optional.of(builder.build());
+    }
+
+    private static Duration duration(String option, String value) {
+        try {
+            return StorageConfig.of(Map.of(option, value)).duration(option, Duration.ZERO);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " must be a duration such as 500ms, 90s, 15m, 24h or 7d, not "
+                    + value);
+        }
     }
 
     private String displayHost() {

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.jetty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.registry.core.Collector;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The operator's endpoints, on their own listener (loopback by default) so they are never
+ * exposed with the registry's port:
+ * <pre>
+ * POST /admin/gc[?dry-run=true]   run a collection pass now; answers its report as JSON
+ * GET  /admin/gc                  the report of the last pass run from here or by the schedule
+ * </pre>
+ */
+final class AdminServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private AdminServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    static AdminServer start(String host, int port, Optional<Collector> collector) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName("berth-admin");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder(new GcServlet(collector)), "/admin/gc");
+        server.setHandler(context);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("could not start the admin listener on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+        return new AdminServer(server, connector);
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    static Map<String, Object> toJson(Collector.Report report) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dryRun", report.dryRun());
+        json.put("started", report.started().toString());
+        json.put("millis", report.took().toMillis());
+        json.put("repositories", report.repositories());
+        json.put("manifestsSwept", report.manifestsSwept());
+        json.put("blobsSwept", report.blobsSwept());
+        json.put("bytesFreed", report.bytesFreed());
+        json.put("claimsRescued", report.claimsLost());
+        json.put("uploadsExpired", report.uploadsExpired());
+        List<Map<String, Object>> swept = report.swept().stream().map(c -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("repository", c.repository().name());
+            item.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            item.put("digest", c.digest().toString());
+            item.put("size", c.size());
+            return item;
+        }).toList();
+        json.put(report.dryRun() ? "wouldSweep" : "swept", swept);
+        return json;
+    }
+
+    private static final class GcServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient Optional<Collector> collector;
+
+        GcServlet(Optional<Collector> collector) {
+            this.collector = collector;
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (collector.isEmpty()) {
+                send(response, 409, Map.of("error", "this storage cannot be collected online"));
+                return;
+            }
+            String dry = Optional.ofNullable(request.getParameter("dry-run")).orElse("false");
+            if (!dry.equals("true") && !dry.equals("false")) {
+                send(response, 400, Map.of("error", "dry-run must be true or false, not " + dry));
+                return;
+            }
+            Collector.Report report = collector.get().collect(Boolean.parseBoolean(dry));
+            send(response, 200, toJson(report));
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Optional<Collector.Report> last = collector.flatMap(Collector::lastReport);
+            if (last.isEmpty()) {
+                send(response, 404, Map.of("error", "no collection pass has run yet"));
+            } else {
+                send(response, 200, toJson(last.get()));
+            }
+        }
+
+        private static void send(HttpServletResponse response, int status, Object body) throws IOException {
+            response.setStatus(status);
+            response.setContentType("application/json");
+            JSON.writeValue(response.getOutputStream(), body);
+        }
+    }
+}
