@@ -22,6 +22,8 @@ final class Exchange {
     final HttpServletResponse response;
     private final Map<String, String> pathParams;
     private Map<String, List<String>> query;
+    /** Who sent the request, when the registry has access control. */
+    Optional<AccessControl.Caller> caller = Optional.empty();
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathParams) {
         this.request = request;
@@ -35,6 +37,11 @@ final class Exchange {
 
     String path(String name) {
         return pathParams.get(name);
+    }
+
+    /** Whether the caller may pull from {@code repo} (always, without access control). */
+    boolean mayPull(Repository repo) {
+        return caller.map(c -> c.may(repo, AccessControl.Action.PULL)).orElse(true);
     }
 
     Repository repository() {

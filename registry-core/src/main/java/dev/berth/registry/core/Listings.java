@@ -47,13 +47,36 @@ final class Listings {
     void catalog(Exchange ex) throws IOException {
         int n = pageSize(ex);
         Optional<Repository> last = ex.query("last").map(Names::repository);
-        Page<Repository> page = n == 0 ? new Page<>(List.of(), false)
-                : options.storage().manifests().repositories(last, n);
+        Page<Repository> page = n == 0 ? new Page<>(List.of(), false) : visibleRepositories(ex, last, n);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode repositories = body.putArray("repositories");
         page.items().forEach(r -> repositories.add(r.name()));
         link(ex, page, "/v2/_catalog", n, Repository::name);
         ex.json(200, "application/json", body);
+    }
+
+    /** A page of the repositories the caller may pull, reading on past the ones it may not. */
+    private Page<Repository> visibleRepositories(Exchange ex, Optional<Repository> last, int n) throws IOException {
+        if (ex.caller.isEmpty()) {
+            return options.storage().manifests().repositories(last, n);
+        }
+        List<Repository> visible = new java.util.ArrayList<>();
+        Optional<Repository> after = last;
+        while (true) {
+            Page<Repository> page = options.storage().manifests().repositories(after, MAX_PAGE);
+            for (Repository repo : page.items()) {
+                if (ex.mayPull(repo)) {
+                    visible.add(repo);
+                    if (visible.size() > n) {
+                        return new Page<>(visible.subList(0, n), true);
+                    }
+                }
+            }
+            if (!page.more() || page.items().isEmpty()) {
+                return new Page<>(visible, false);
+            }
+            after = Optional.of(page.items().get(page.items().size() - 1));
+        }
     }
 
     void referrers(Exchange ex) throws IOException {

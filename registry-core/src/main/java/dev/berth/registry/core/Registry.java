@@ -85,6 +85,8 @@ public final class Registry extends HttpServlet {
         private Duration uploadExpiry = Duration.ofHours(24);
         private Journal journal;
         private final List<Fault> faults = new ArrayList<>();
+        private AccessControl access;
+        private int maxUploadSessionsPerClient = 100;
 
         private Builder() {
         }
@@ -169,13 +171,35 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /**
+         * Authenticates and authorizes every request (see {@link AccessControl}); without it
+         * everything is allowed, as a registry in a test wants.
+         */
+        public Builder access(AccessControl access) {
+            this.access = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /**
+         * Most upload sessions one client (user, or address when anonymous) may hold open; more
+         * get {@code 429 TOOMANYREQUESTS}. 100 by default: clients push a few layers at a time.
+         */
+        public Builder maxUploadSessionsPerClient(int sessions) {
+            if (sessions < 1) {
+                throw new IllegalArgumentException("maxUploadSessionsPerClient must be positive: " + sessions);
+            }
+            this.maxUploadSessionsPerClient = sessions;
+            return this;
+        }
+
         public Registry build() {
             if (storage == null) {
                 throw new IllegalStateException("Registry.builder() needs .storage(...)");
             }
             return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,
-                    uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults)));
+                    uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
+                    maxUploadSessionsPerClient));
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.Optional;
 record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logger logger, Logger.Level requestLevel,
                        double warningProbability, String warningText, boolean referrers,
                        boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry,
-                       Optional<Journal> journal, List<Fault> faults) {
+                       Optional<Journal> journal, List<Fault> faults, Optional<AccessControl> access,
+                       int maxUploadSessionsPerClient) {
 
     /** The blob handler routes use: the override if given, else the storage's. */
     BlobHandler blobs() {

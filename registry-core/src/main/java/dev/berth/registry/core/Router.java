@@ -5,6 +5,7 @@ import static dev.berth.registry.core.Route.route;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.RedirectException;
@@ -57,6 +58,7 @@ final class Router {
         Route route;
         Map<String, String> params = Map.of();
         HttpServletResponse response;
+        String caller;
 
         Dispatch(HttpServletResponse response) {
             this.response = response;
@@ -83,7 +85,7 @@ final class Router {
             int status = dispatch.response.getStatus();
             options.logger().log(options.requestLevel(), () -> request.getMethod() + " " + request.getRequestURI()
                     + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + " " + status + " "
-                    + (System.nanoTime() - started) / 1_000_000 + "ms");
+                    + (System.nanoTime() - started) / 1_000_000 + "ms" + (dispatch.caller == null ? "" : " user=" + dispatch.caller));
             if (counting != null) {
                 options.journal().get().record(new Journal.Entry(request.getMethod(), request.getRequestURI(),
                         Optional.ofNullable(request.getQueryString()).orElse(""), dispatch.routeId(),
@@ -130,7 +132,12 @@ final class Router {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint: " + method + " "
                         + printable(path), null);
             }
-            matched.handler().handle(new Exchange(request, response, dispatch.params));
+            Exchange exchange = new Exchange(request, response, dispatch.params);
+            if (options.access().isPresent()) {
+                exchange.caller = Optional.of(authorize(options.access().get(), request, matched, exchange));
+                dispatch.caller = exchange.caller.get().name();
+            }
+            matched.handler().handle(exchange);
         } catch (DroppedConnection e) {
             throw e; // the host closes the connection
         } catch (RegistryException e) {
@@ -162,6 +169,51 @@ final class Router {
             writeError(request, response, new RegistryException(ErrorCode.UNKNOWN, 500,
                     "internal error; the server log has the details", null));
         }
+    }
+
+    /**
+     * Authenticates the request and checks that the caller may do what the route does: pull for
+     * reads, push for uploads and manifest PUT, delete for DELETE. The catalog is filtered by
+     * Listings; the base endpoint only asks anonymous callers to log in.
+     */
+    private static AccessControl.Caller authorize(AccessControl access, HttpServletRequest request, Route route,
+                                                  Exchange exchange) {
+        AccessControl.Caller caller;
+        try {
+            caller = access.authenticate(request);
+        } catch (AccessControl.Unauthenticated e) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication failed: " + e.getMessage())
+                    .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
+        }
+        Optional<AccessControl.Action> needed = switch (route.id()) {
+            case "end-1", "catalog" -> Optional.empty();
+            case "end-4", "end-13", "end-5", "end-6", "end-14", "end-7" -> Optional.of(AccessControl.Action.PUSH);
+            case "end-9", "end-10" -> Optional.of(AccessControl.Action.DELETE);
+            default -> Optional.of(AccessControl.Action.PULL);
+        };
+        if (route.id().equals("end-1") && !caller.authenticated()) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required")
+                    .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
+        }
+        if (needed.isEmpty()) {
+            return caller;
+        }
+        Repository repo = exchange.repository();
+        if (caller.may(repo, needed.get())) {
+            return caller;
+        }
+        // clients ask for pull and push together when pushing (docker, containers/image, Jib)
+        java.util.Set<AccessControl.Action> scope = needed.get() == AccessControl.Action.PUSH
+                ? java.util.EnumSet.of(AccessControl.Action.PULL, AccessControl.Action.PUSH)
+                : java.util.EnumSet.of(needed.get());
+        String what = needed.get().scopeName() + " on " + repo;
+        if (caller.mayRetry()) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, caller.authenticated()
+                    ? "the credentials do not grant " + what : "authentication required for " + what)
+                    .header("WWW-Authenticate", access.challenge(request, Optional.of(new AccessControl.Scope(repo, scope)),
+                            caller.authenticated()));
+        }
+        throw new RegistryException(ErrorCode.DENIED, caller.name() + " may not " + what);
     }
 
     /** The path as sent, undecoded: a name is never reinterpreted by decoding or cleaning. */

@@ -30,9 +30,11 @@ final class Uploads {
 
     private final RegistryOptions options;
     private final UploadHashes hashes = new UploadHashes();
+    private final UploadLimits limits;
 
     Uploads(RegistryOptions options) {
         this.options = options;
+        this.limits = new UploadLimits(options.maxUploadSessionsPerClient());
     }
 
     void start(Exchange ex) throws IOException {
@@ -40,7 +42,7 @@ final class Uploads {
         Optional<String> mount = ex.query("mount");
         if (mount.isPresent()) {
             Digest digest = Names.digest(mount.get());
-            if (mount(repo, digest, ex.query("from"))) {
+            if (mount(ex, repo, digest, ex.query("from"))) {
                 blobCreated(ex, repo, digest);
                 return;
             }
@@ -51,7 +53,15 @@ final class Uploads {
         if (digest.isPresent()) {
             algorithm = digest.get().algorithm();
         }
-        Upload upload = options.storage().uploads().create(repo, newId());
+        String id = newId();
+        limits.admit(UploadLimits.client(ex), id, options.storage().uploads());
+        Upload upload;
+        try {
+            upload = options.storage().uploads().create(repo, id);
+        } catch (IOException | RuntimeException e) {
+            limits.release(id);
+            throw e;
+        }
         hashes.start(upload.id(), algorithm);
         if (digest.isPresent()) { // end-4b: the whole blob in one POST
             try {
@@ -67,14 +77,17 @@ final class Uploads {
         uploadStatus(ex, upload, 0, 202);
     }
 
-    private boolean mount(Repository repo, Digest digest, Optional<String> fromName) throws IOException {
+    private boolean mount(Exchange ex, Repository repo, Digest digest, Optional<String> fromName) throws IOException {
         if (!(options.blobs() instanceof BlobMountHandler mounter)) {
             return false;
         }
         if (fromName.isEmpty()) {
-            return options.automaticCrossMount() && mountFromAnyRepository(mounter, repo, digest);
+            return options.automaticCrossMount() && mountFromAnyRepository(ex, mounter, repo, digest);
         }
         Repository from = Names.repository(fromName.get());
+        if (!ex.mayPull(from)) {
+            return false; // no digest-guessing across repositories: upload it instead (202)
+        }
         try {
             mounter.mount(from, repo, digest);
             return true;
@@ -84,12 +97,15 @@ final class Uploads {
     }
 
     /** Off by default: it lets a pusher probe for digests held in repositories it names nowhere. */
-    private boolean mountFromAnyRepository(BlobMountHandler mounter, Repository repo, Digest digest)
+    private boolean mountFromAnyRepository(Exchange ex, BlobMountHandler mounter, Repository repo, Digest digest)
             throws IOException {
         Optional<Repository> after = Optional.empty();
         for (int pages = 0; pages < 100; pages++) {
             Page<Repository> page = options.storage().manifests().repositories(after, 1000);
             for (Repository from : page.items()) {
+                if (!ex.mayPull(from)) {
+                    continue;
+                }
                 try {
                     mounter.mount(from, repo, digest);
                     return true;
@@ -149,6 +165,7 @@ final class Uploads {
     void cancel(Exchange ex) throws IOException {
         Upload upload = open(ex);
         hashes.forget(upload.id());
+        limits.release(upload.id());
         upload.cancel();
         ex.status(204);
     }
@@ -186,10 +203,12 @@ final class Uploads {
             upload.commit(digest);
         }
         hashes.forget(upload.id());
+        limits.release(upload.id());
     }
 
     private void discard(Upload upload) {
         hashes.forget(upload.id());
+        limits.release(upload.id());
         try {
             upload.cancel();
         } catch (IOException e) {
