@@ -104,6 +104,30 @@ public final class BerthServer implements AutoCloseable {
 
     static BerthServer start(Registry registry, String host, int port, boolean requestLog, Duration shutdownIdle,
                              Optional<SslContextFactory.Server> tls) throws IOException {
+        return start(registry, new Listener(host, port, requestLog, shutdownIdle, tls, Duration.ofMinutes(5),
+                Listener.DEFAULT_HEADER_BYTES, 0, java.util.Map.of()));
+    }
+
+    /**
+     * How the server listens.
+     *
+     * @param readTimeout    a connection that sends nothing for this long is closed (slow clients)
+     * @param maxHeaderBytes larger request headers get 431
+     * @param minBytesPerSecond a request body arriving slower than this on average is cut off (0: no floor)
+     * @param servlets       further servlets by path (the token endpoint), next to the registry at /
+     */
+    record Listener(String host, int port, boolean requestLog, Duration shutdownIdle,
+                    Optional<SslContextFactory.Server> tls, Duration readTimeout, int maxHeaderBytes,
+                    long minBytesPerSecond, java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets) {
+        static final int DEFAULT_HEADER_BYTES = 16 * 1024;
+    }
+
+    static BerthServer start(Registry registry, Listener listener) throws IOException {
+        String host = listener.host();
+        int port = listener.port();
+        boolean requestLog = listener.requestLog();
+        Duration shutdownIdle = listener.shutdownIdle();
+        Optional<SslContextFactory.Server> tls = listener.tls();
         Objects.requireNonNull(registry, "registry");
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("berth");
@@ -112,9 +136,12 @@ public final class BerthServer implements AutoCloseable {
         ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 4096, 1024 * 1024, 64,
                 16L * 1024 * 1024, 64L * 1024 * 1024);
         Server server = new Server(threads, null, buffers);
+        server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
+        http.setRequestHeaderSize(listener.maxHeaderBytes());
+        http.setMinRequestDataRate(listener.minBytesPerSecond());
         // let odd paths reach the registry, which refuses them with NAME_INVALID instead of
         // Jetty resolving or rejecting them with a non-JSON 400
         http.setUriCompliance(UriCompliance.UNSAFE);
@@ -125,13 +152,20 @@ public final class BerthServer implements AutoCloseable {
         ServerConnector connector;
         if (tls.isPresent()) {
             http.addCustomizer(new SecureRequestCustomizer(false));
-            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), "http/1.1"), http1);
+            // HTTP/2 for clients that offer it in ALPN, HTTP/1.1 for the rest
+            org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory h2 =
+                    new org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory(http);
+            org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory alpn =
+                    new org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(http1.getProtocol());
+            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), alpn.getProtocol()), alpn, h2,
+                    http1);
         } else {
             connector = new ServerConnector(server, http1);
         }
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        connector.setIdleTimeout(listener.readTimeout().toMillis());
         // while stopping, a connection with no traffic for this long is closed, whether idle
         // between requests or an upload paused between two writes
         connector.setShutdownIdleTimeout(shutdownIdle.toMillis());
@@ -140,6 +174,7 @@ public final class BerthServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addServlet(new ServletHolder("registry", registry), "/*");
+        listener.servlets().forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet), path));
         context.addFilter(DropConnectionFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.setAttribute(FileSender.ATTRIBUTE, new JettyFileSender());
         GracefulHandler graceful = new GracefulHandler(context);

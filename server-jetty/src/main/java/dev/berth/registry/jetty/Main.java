@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.berth.registry.core.AccessControl;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.spi.CollectionHandler;
 import java.nio.file.FileSystems;
@@ -83,6 +84,68 @@ public final class Main implements Callable<Integer> {
             description = "Serve the admin endpoints (POST /admin/gc) on this address; off by default. Keep it private.")
     String adminAddress;
 
+    @Option(names = "--auth", defaultValue = "auto", paramLabel = "none|basic|token",
+            description = "How clients authenticate: none, basic (htpasswd) or token (Docker token flow); "
+                    + "auto: basic when --htpasswd is given, else none (default: ${DEFAULT-VALUE}).")
+    String auth;
+
+    @Option(names = "--htpasswd", paramLabel = "FILE", description = "Users and bcrypt hashes (htpasswd -B); re-read when it changes.")
+    Path htpasswd;
+
+    @Option(names = "--auth-policy", paramLabel = "FILE",
+            description = "YAML rules granting pull/push/delete per user, group and repository glob. "
+                    + "Without it, every user who logs in may do everything and anonymous callers nothing.")
+    Path authPolicy;
+
+    @Option(names = "--token-service", defaultValue = "berth", description = "The token audience, service= in challenges (default: ${DEFAULT-VALUE}).")
+    String tokenService;
+
+    @Option(names = "--token-issuer", defaultValue = "berth", description = "The iss of tokens (default: ${DEFAULT-VALUE}).")
+    String tokenIssuer;
+
+    @Option(names = "--token-realm", paramLabel = "URL",
+            description = "Where clients get tokens; default: this server's /token.")
+    String tokenRealm;
+
+    @Option(names = "--token-key", paramLabel = "PEM", description = "Private key the built-in /token endpoint signs with "
+            + "(EC P-256 or RSA); default: one generated at start.")
+    Path tokenKey;
+
+    @Option(names = "--token-trust", paramLabel = "PEM", description = "Public key or certificate of an external token "
+            + "server whose tokens are accepted (repeatable). Given alone, the built-in endpoint is off.")
+    List<Path> tokenTrust = new ArrayList<>();
+
+    @Option(names = "--token-lifetime", defaultValue = "5m", description = "Lifetime of issued tokens (default: ${DEFAULT-VALUE}).")
+    String tokenLifetime;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (leaf first) to serve HTTPS and HTTP/2 with.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", paramLabel = "HOST",
+            description = "Serve HTTPS with a certificate generated for HOST at start, written to DATA_DIR/tls/HOST.crt.")
+    String tlsSelfSigned;
+
+    @Option(names = "--read-timeout", defaultValue = "60s",
+            description = "Close a connection that sends nothing for this long (default: ${DEFAULT-VALUE}).")
+    String readTimeout;
+
+    @Option(names = "--min-upload-rate", defaultValue = "1024",
+            description = "Cut off a request body arriving slower than this many bytes/s on average (default: ${DEFAULT-VALUE}; 0: no floor).")
+    long minUploadRate;
+
+    @Option(names = "--max-header-bytes", defaultValue = "16384", description = "Largest request header block (default: ${DEFAULT-VALUE}).")
+    int maxHeaderBytes;
+
+    @Option(names = "--max-manifest-bytes", defaultValue = "4194304", description = "Largest manifest (default: ${DEFAULT-VALUE}).")
+    int maxManifestBytes;
+
+    @Option(names = "--max-uploads-per-client", defaultValue = "100",
+            description = "Open upload sessions one user or address may hold (default: ${DEFAULT-VALUE}).")
+    int maxUploadsPerClient;
+
     @Option(names = "--no-request-log", description = "Do not log a line per request.")
     boolean noRequestLog;
 
@@ -107,15 +170,23 @@ public final class Main implements Callable<Integer> {
         }
         StorageProvider provider = StorageProvider.named(storage, loader);
         Storage opened = provider.open(StorageConfig.of(settings));
-        Registry registry = Registry.builder()
+        Map<String, jakarta.servlet.http.HttpServlet> servlets = new LinkedHashMap<>();
+        Optional<AccessControl> access = Security.access(this, servlets);
+        Registry.Builder builder = Registry.builder()
                 .storage(opened)
                 .referrers(!noReferrers)
+                .maxManifestBytes(maxManifestBytes)
+                .maxUploadSessionsPerClient(maxUploadsPerClient)
                 .uploadExpiry(StorageConfig.of(Map.of("upload-expiry", uploadExpiry))
-                        .duration("upload-expiry", Duration.ofHours(24)))
-                .build();
+                        .duration("upload-expiry", Duration.ofHours(24)));
+        access.ifPresent(builder::access);
+        Registry registry = builder.build();
         PrintWriter out = new PrintWriter(System.out, true);
         Optional<Collector> collector = collector(registry, out);
-        BerthServer server = BerthServer.start(registry, host, port, !noRequestLog, Duration.ofSeconds(5));
+        Optional<org.eclipse.jetty.util.ssl.SslContextFactory.Server> tls = Security.tls(this, out);
+        BerthServer server = BerthServer.start(registry, new BerthServer.Listener(host, port, !noRequestLog,
+                Duration.ofSeconds(5), tls, duration("--read-timeout", readTimeout), maxHeaderBytes, minUploadRate,
+                servlets));
         List<AutoCloseable> services = new ArrayList<>();
         if (collector.isPresent() && !gcInterval.equals("off")) {
             services.add(collector.get().schedule(duration("--gc-interval", gcInterval), gcWindow == null
@@ -148,7 +219,7 @@ public final class Main implements Callable<Integer> {
             }
         }, "berth-shutdown"));
         String where = storage.equals("disk") ? " at " + Path.of(settings.get("root")).toAbsolutePath().normalize() : "";
-        out.println("Berth listening on http://" + displayHost() + ":" + server.port() + "/ (storage: " + storage + where + ")");
+        out.println("Berth listening on " + (tls.isPresent() ? "https" : "http") + "://" + displayHost() + ":" + server.port() + "/ (storage: " + storage + where + ")");
         admin.ifPresent(a -> out.println("Berth admin on http://" + adminAddress.substring(0, adminAddress.lastIndexOf(':'))
                 + ":" + a.port() + "/admin/"));
         server.join();
@@ -178,7 +249,7 @@ public final class Main implements Callable<Integer> {
         return Optional.of(builder.build());
     }
 
-    private static Duration duration(String option, String value) {
+    static Duration duration(String option, String value) {
         try {
             return StorageConfig.of(Map.of(option, value)).duration(option, Duration.ZERO);
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.jetty;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
@@ -128,9 +129,14 @@ class GcSoakIT {
                         } else if (op < 75) {
                             Digest layer = Digest.sha256(layerPool.get(random.nextInt(layerPool.size())));
                             String from = REPOS.get(random.nextInt(REPOS.size()));
-                            int status = Http.send(base, "POST", "/v2/" + repo + "/blobs/uploads/?mount=" + layer
-                                    + "&from=" + from, new byte[0]).statusCode();
+                            HttpResponse<byte[]> mount = Http.send(base, "POST", "/v2/" + repo
+                                    + "/blobs/uploads/?mount=" + layer + "&from=" + from, new byte[0]);
+                            int status = mount.statusCode();
                             assertTrue(status == 201 || status == 202, "mount: 201, or 202 to upload instead: " + status);
+                            if (status == 202) { // not mounted: this client decides not to upload after all
+                                String session = mount.headers().firstValue("Location").orElseThrow();
+                                assertEquals(204, Http.send(base, "DELETE", session, null).statusCode());
+                            }
                         } else if (op < 85) {
                             byte[] litter = new byte[512];
                             random.nextBytes(litter);

@@ -18,13 +18,21 @@ import java.util.regex.Pattern;
 
 /** The packaged server ({@code java -jar berth.jar}) as a child process on 127.0.0.1 and a free port. */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("Berth listening on (http://[^ ]+/)");
+    private static final Pattern LISTENING = Pattern.compile("Berth listening on (https?://[^ ]+/)");
 
     private final Process process;
     private final URI uri;
     private final BlockingQueue<String> lines;
 
-    private ServerProcess(Process process, URI uri, BlockingQueue<String> lines) {
+    private final StringBuffer all;
+
+    /** Everything the server printed so far. */
+    String output() {
+        return all.toString();
+    }
+
+    private ServerProcess(Process process, URI uri, BlockingQueue<String> lines, StringBuffer all) {
+        this.all = all;
         this.process = process;
         this.uri = uri;
         this.lines = lines;
@@ -49,12 +57,14 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        StringBuffer all = new StringBuffer();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);
+                    all.append(line).append('\n');
                 }
             } catch (IOException e) {
                 // process ended
@@ -75,7 +85,7 @@ final class ServerProcess implements AutoCloseable {
             seen.append(line).append('\n');
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
-                return new ServerProcess(process, URI.create(m.group(1)), lines);
+                return new ServerProcess(process, URI.create(m.group(1)), lines, all);
             }
         }
         process.destroyForcibly();
