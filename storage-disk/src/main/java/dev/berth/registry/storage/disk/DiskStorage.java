@@ -9,7 +9,11 @@ import dev.berth.registry.spi.UploadHandler;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +47,20 @@ public final class DiskStorage implements Storage {
         if (!Files.isWritable(layout.root())) {
             throw new IOException("data directory " + layout.root() + " is not writable");
         }
+        // one process per data directory: its caches, locks and GC claims live in that process
+        FileChannel lockFile = FileChannel.open(layout.root().resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException("data directory " + layout.root() + " is in use by another Berth server or command"
+                    + " (it holds " + layout.root().resolve(".lock") + "); stop it first");
+        }
         for (Path dir : new Path[] {layout.blobs(), layout.repositories(), layout.uploads(), layout.tmp()}) {
             Durable.mkdirs(dir);
         }
@@ -51,8 +69,13 @@ public final class DiskStorage implements Storage {
                 Files.deleteIfExists(p); // never published: a crash interrupted its write
             }
         }
-        return new DiskStorage(layout);
+        DiskStorage storage = new DiskStorage(layout);
+        storage.lock = lockFile;
+        return storage;
     }
+
+    /** Held open (and locked) while this storage is open. */
+    private FileChannel lock;
 
     @Override
     public BlobHandler blobs() {
@@ -75,7 +98,10 @@ public final class DiskStorage implements Storage {
     }
 
     @Override
-    public void close() {
+    public void close() throws java.io.IOException {
         flusher.shutdown();
+        if (lock != null) {
+            lock.close(); // releases the lock
+        }
     }
 }
