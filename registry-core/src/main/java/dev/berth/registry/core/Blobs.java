@@ -148,5 +148,6 @@ final class Blobs {
         }
         deleter.delete(repo, digest);
         ex.status(202);
+        ex.emit(options, RegistryEvent.Type.BLOB_DELETED, repo, digest, java.util.List.of(), null, 0);
     }
 }

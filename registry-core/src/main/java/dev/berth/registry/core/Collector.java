@@ -138,6 +138,7 @@ public final class Collector {
     private final Predicate<Repository> untagged;
     private final Checkpoint checkpoint;
     private final Logger logger;
+    private final java.util.function.Consumer<Report> onReport;
     private final ReentrantLock running = new ReentrantLock();
     private volatile Report last;
 
@@ -151,6 +152,7 @@ public final class Collector {
         this.untagged = b.untagged;
         this.checkpoint = b.checkpoint;
         this.logger = b.logger;
+        this.onReport = b.onReport;
     }
 
     public static Builder builder(Registry registry) {
@@ -172,11 +174,15 @@ public final class Collector {
      * waits); passes of different collectors may overlap safely.
      */
     public Report collect(boolean dryRun) throws IOException {
+        if (!dryRun && registry.isReadOnly()) {
+            throw new IllegalStateException("the registry is in read-only mode: collection waits until it is writable");
+        }
         running.lock();
         try {
             Report report = pass(dryRun);
             if (!dryRun) {
                 last = report;
+                onReport.accept(report);
             }
             return report;
         } catch (InterruptedException e) {
@@ -199,6 +205,10 @@ public final class Collector {
         });
         timer.scheduleWithFixedDelay(() -> {
             if (window.isPresent() && !window.get().contains(clock.instant())) {
+                return;
+            }
+            if (registry.isReadOnly()) {
+                logger.log(Level.DEBUG, "gc: skipped, the registry is in read-only mode");
                 return;
             }
             try {
@@ -388,6 +398,7 @@ public final class Collector {
         private Predicate<Repository> untagged = repo -> false;
         private Checkpoint checkpoint = (phase, repo, kind) -> { };
         private Logger logger = System.getLogger("dev.berth.registry.gc");
+        private java.util.function.Consumer<Report> onReport = r -> { };
 
         private Builder(Registry registry) {
             this.registry = registry;
@@ -429,6 +440,12 @@ public final class Collector {
         /** Where progress and results go; {@code dev.berth.registry.gc} by default. */
         public Builder logger(Logger logger) {
             this.logger = Objects.requireNonNull(logger, "logger");
+            return this;
+        }
+
+        /** Called with the report of every pass that is not a dry run (metrics). */
+        public Builder onReport(java.util.function.Consumer<Report> listener) {
+            this.onReport = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -39,6 +39,18 @@ final class Exchange {
         return pathParams.get(name);
     }
 
+    /** Reports an event to the registry's listener; a failing listener never fails the request. */
+    void emit(RegistryOptions options, RegistryEvent.Type type, Repository repo, Digest digest, List<String> tags,
+              String mediaType, long size) {
+        try {
+            options.events().accept(new RegistryEvent(type, repo, digest, tags, mediaType, size,
+                    caller.map(AccessControl.Caller::name).orElse("anonymous"),
+                    String.valueOf(request.getAttribute(Router.REQUEST_ID)), java.time.Instant.now()));
+        } catch (RuntimeException e) {
+            options.logger().log(System.Logger.Level.WARNING, "event listener failed", e);
+        }
+    }
+
     /** Whether the caller may pull from {@code repo} (always, without access control). */
     boolean mayPull(Repository repo) {
         return caller.map(c -> c.may(repo, AccessControl.Action.PULL)).orElse(true);

@@ -44,6 +44,11 @@ final class Manifests {
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("ETag", "\"" + digest + "\"");
         ex.bytes(200, manifest.mediaType().value(), manifest.content());
+        if (!ex.isHead()) {
+            ex.emit(options, RegistryEvent.Type.MANIFEST_PULLED, repo, digest,
+                    ref instanceof Tag tag ? List.of(tag.value()) : List.of(), manifest.mediaType().value(),
+                    manifest.content().length);
+        }
     }
 
     /**
@@ -115,6 +120,8 @@ final class Manifests {
             ex.header("OCI-Tag", String.join(", ", tags.stream().map(Tag::value).toList()));
         }
         ex.status(201);
+        ex.emit(options, RegistryEvent.Type.MANIFEST_PUSHED, repo, digest, tags.stream().map(Tag::value).toList(),
+                parsed.manifest().mediaType().value(), content.length);
     }
 
     private byte[] readLimited(Exchange ex) throws IOException {
@@ -165,10 +172,14 @@ final class Manifests {
         Repository repo = ex.repository();
         Reference ref = Names.reference(ex.path("ref"));
         if (ref instanceof Tag tag) {
+            Digest pointed = store().resolve(repo, tag);
             store().untag(repo, tag);
+            ex.status(202);
+            ex.emit(options, RegistryEvent.Type.TAG_DELETED, repo, pointed, List.of(tag.value()), null, 0);
         } else {
             store().delete(repo, (Digest) ref);
+            ex.status(202);
+            ex.emit(options, RegistryEvent.Type.MANIFEST_DELETED, repo, (Digest) ref, List.of(), null, 0);
         }
-        ex.status(202);
     }
 }

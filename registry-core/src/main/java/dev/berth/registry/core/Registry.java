@@ -42,6 +42,23 @@ public final class Registry extends HttpServlet {
         return new Builder();
     }
 
+    /**
+     * Switches read-only mode at run time: pulls go on, pushes and deletes get
+     * {@code 405 UNSUPPORTED}, and online collection waits.
+     */
+    public void readOnly(boolean readOnly) {
+        options.readOnly().set(readOnly);
+    }
+
+    public boolean isReadOnly() {
+        return options.readOnly().get();
+    }
+
+    /** Upload sessions this process has open (started, neither committed nor cancelled). */
+    public int openUploadSessions() {
+        return uploads.openSessions();
+    }
+
     /** The storage this registry serves. */
     public Storage storage() {
         return options.storage();
@@ -87,6 +104,8 @@ public final class Registry extends HttpServlet {
         private final List<Fault> faults = new ArrayList<>();
         private AccessControl access;
         private int maxUploadSessionsPerClient = 100;
+        private java.util.function.Consumer<RegistryEvent> events = e -> { };
+        private boolean readOnly;
 
         private Builder() {
         }
@@ -192,6 +211,21 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /**
+         * Receives an event for every manifest push, manifest pull (GET) and delete, on the request
+         * thread after the status is decided: the listener must not block (queue and return).
+         */
+        public Builder events(java.util.function.Consumer<RegistryEvent> listener) {
+            this.events = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Starts in read-only mode (see {@link Registry#readOnly(boolean)}). */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
         public Registry build() {
             if (storage == null) {
                 throw new IllegalStateException("Registry.builder() needs .storage(...)");
@@ -199,7 +233,7 @@ public final class Registry extends HttpServlet {
             return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
-                    maxUploadSessionsPerClient));
+                    maxUploadSessionsPerClient, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly)));
         }
     }
 }

@@ -95,9 +95,40 @@ final class Router {
         }
     }
 
+    /** Request attributes a host's access log and metrics read. */
+    static final String ROUTE = "berth.route";
+    static final String REPOSITORY = "berth.repository";
+    static final String USER = "berth.user";
+    static final String REQUEST_ID = "berth.requestId";
+    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
+
+    /** The client's X-Request-Id when it is a sane token, else a fresh one; echoed in the response. */
+    private static String requestId(HttpServletRequest request) {
+        String given = request.getHeader("X-Request-Id");
+        if (given != null && given.matches("[A-Za-z0-9._:-]{1,64}")) {
+            return given;
+        }
+        byte[] id = new byte[12];
+        IDS.nextBytes(id);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    }
+
+    /** What a route does to its repository: pull, push or delete (empty: the base and the catalog). */
+    static Optional<AccessControl.Action> action(Route route) {
+        return switch (route.id()) {
+            case "end-1", "catalog" -> Optional.empty();
+            case "end-4", "end-13", "end-5", "end-6", "end-14", "end-7" -> Optional.of(AccessControl.Action.PUSH);
+            case "end-9", "end-10" -> Optional.of(AccessControl.Action.DELETE);
+            default -> Optional.of(AccessControl.Action.PULL);
+        };
+    }
+
     private void handle(HttpServletRequest request, Dispatch dispatch) throws IOException {
         HttpServletResponse response = dispatch.response;
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        String requestId = requestId(request);
+        request.setAttribute(REQUEST_ID, requestId);
+        response.setHeader("X-Request-Id", requestId);
         injectWarning(response);
         Route matched = null;
         try {
@@ -133,9 +164,18 @@ final class Router {
                         + printable(path), null);
             }
             Exchange exchange = new Exchange(request, response, dispatch.params);
+            request.setAttribute(ROUTE, matched.id());
+            if (dispatch.params.containsKey("name")) {
+                request.setAttribute(REPOSITORY, dispatch.params.get("name"));
+            }
             if (options.access().isPresent()) {
                 exchange.caller = Optional.of(authorize(options.access().get(), request, matched, exchange));
                 dispatch.caller = exchange.caller.get().name();
+                request.setAttribute(USER, dispatch.caller);
+            }
+            if (options.readOnly().get() && action(matched).filter(a -> a != AccessControl.Action.PULL).isPresent()) {
+                throw new RegistryException(ErrorCode.UNSUPPORTED, 405,
+                        "the registry is in read-only mode (maintenance): pulls work, pushes and deletes do not", null);
             }
             matched.handler().handle(exchange);
         } catch (DroppedConnection e) {
@@ -185,12 +225,7 @@ final class Router {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication failed: " + e.getMessage())
                     .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
         }
-        Optional<AccessControl.Action> needed = switch (route.id()) {
-            case "end-1", "catalog" -> Optional.empty();
-            case "end-4", "end-13", "end-5", "end-6", "end-14", "end-7" -> Optional.of(AccessControl.Action.PUSH);
-            case "end-9", "end-10" -> Optional.of(AccessControl.Action.DELETE);
-            default -> Optional.of(AccessControl.Action.PULL);
-        };
+        Optional<AccessControl.Action> needed = action(route);
         if (route.id().equals("end-1") && !caller.authenticated()) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required")
                     .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));

@@ -50,6 +50,10 @@ final class UploadLimits {
         }
     }
 
+    int total() {
+        return clientBySession.size();
+    }
+
     void release(String id) {
         String client = clientBySession.remove(id);
         if (client != null) {

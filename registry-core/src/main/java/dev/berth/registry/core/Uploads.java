@@ -37,6 +37,10 @@ final class Uploads {
         this.limits = new UploadLimits(options.maxUploadSessionsPerClient());
     }
 
+    int openSessions() {
+        return limits.total();
+    }
+
     void start(Exchange ex) throws IOException {
         Repository repo = ex.repository();
         Optional<String> mount = ex.query("mount");
