@@ -3,6 +3,7 @@ package dev.berth.registry.jetty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
+import dev.berth.registry.core.Registry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,7 +37,8 @@ final class AdminServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    static AdminServer start(String host, int port, Optional<Collector> collector) throws IOException {
+    static AdminServer start(String host, int port, Optional<Collector> collector, Registry registry,
+                             Observability observability) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("berth-admin");
         Server server = new Server(threads);
@@ -46,6 +48,17 @@ final class AdminServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new GcServlet(collector)), "/admin/gc");
+        context.addServlet(new ServletHolder(new ReadOnlyServlet(registry)), "/admin/read-only");
+        context.addServlet(new ServletHolder(new HealthServlet(registry)), "/health/*");
+        context.addServlet(new ServletHolder(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.setContentType("text/plain; version=0.0.4; charset=utf-8");
+                response.getOutputStream().write(observability.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }), "/metrics");
         server.setHandler(context);
         try {
             server.start();
@@ -88,6 +101,63 @@ final class AdminServer implements AutoCloseable {
         return json;
     }
 
+    /** GET: the mode; POST ?enabled=true|false: switch it. */
+    private static final class ReadOnlyServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient Registry registry;
+
+        ReadOnlyServlet(Registry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            GcServlet.send(response, 200, Map.of("readOnly", registry.isReadOnly()));
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String enabled = Optional.ofNullable(request.getParameter("enabled")).orElse("");
+            if (!enabled.equals("true") && !enabled.equals("false")) {
+                GcServlet.send(response, 400, Map.of("error", "enabled must be true or false"));
+                return;
+            }
+            registry.readOnly(Boolean.parseBoolean(enabled));
+            System.getLogger(AdminServer.class.getName()).log(System.Logger.Level.INFO,
+                    "read-only mode " + (registry.isReadOnly() ? "on" : "off") + " (admin endpoint)");
+            GcServlet.send(response, 200, Map.of("readOnly", registry.isReadOnly()));
+        }
+    }
+
+    /** /health/live: the process serves; /health/ready: and its storage answers. */
+    private static final class HealthServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient Registry registry;
+
+        HealthServlet(Registry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String path = Optional.ofNullable(request.getPathInfo()).orElse("");
+            if (path.equals("/live")) {
+                GcServlet.send(response, 200, Map.of("status", "up"));
+                return;
+            }
+            if (!path.equals("/ready")) {
+                GcServlet.send(response, 404, Map.of("error", "try /health/live or /health/ready"));
+                return;
+            }
+            try {
+                registry.storage().manifests().repositories(Optional.empty(), 1);
+                GcServlet.send(response, 200, Map.of("status", "ready", "readOnly", registry.isReadOnly()));
+            } catch (IOException | RuntimeException e) {
+                GcServlet.send(response, 503, Map.of("status", "storage unavailable", "reason", String.valueOf(e.getMessage())));
+            }
+        }
+    }
+
     private static final class GcServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final transient Optional<Collector> collector;
@@ -107,7 +177,13 @@ final class AdminServer implements AutoCloseable {
                 send(response, 400, Map.of("error", "dry-run must be true or false, not " + dry));
                 return;
             }
-            Collector.Report report = collector.get().collect(Boolean.parseBoolean(dry));
+            Collector.Report report;
+            try {
+                report = collector.get().collect(Boolean.parseBoolean(dry));
+            } catch (IllegalStateException e) {
+                send(response, 409, Map.of("error", e.getMessage()));
+                return;
+            }
             send(response, 200, toJson(report));
         }
 

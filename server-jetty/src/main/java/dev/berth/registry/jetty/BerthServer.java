@@ -104,8 +104,8 @@ public final class BerthServer implements AutoCloseable {
 
     static BerthServer start(Registry registry, String host, int port, boolean requestLog, Duration shutdownIdle,
                              Optional<SslContextFactory.Server> tls) throws IOException {
-        return start(registry, new Listener(host, port, requestLog, shutdownIdle, tls, Duration.ofMinutes(5),
-                Listener.DEFAULT_HEADER_BYTES, 0, java.util.Map.of()));
+        return start(registry, new Listener(host, port, requestLog ? Optional.of(ncsaLog()) : Optional.empty(),
+                shutdownIdle, tls, Duration.ofMinutes(5), Listener.DEFAULT_HEADER_BYTES, 0, java.util.Map.of()));
     }
 
     /**
@@ -116,7 +116,7 @@ public final class BerthServer implements AutoCloseable {
      * @param minBytesPerSecond a request body arriving slower than this on average is cut off (0: no floor)
      * @param servlets       further servlets by path (the token endpoint), next to the registry at /
      */
-    record Listener(String host, int port, boolean requestLog, Duration shutdownIdle,
+    record Listener(String host, int port, Optional<org.eclipse.jetty.server.RequestLog> requestLog, Duration shutdownIdle,
                     Optional<SslContextFactory.Server> tls, Duration readTimeout, int maxHeaderBytes,
                     long minBytesPerSecond, java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets) {
         static final int DEFAULT_HEADER_BYTES = 16 * 1024;
@@ -125,7 +125,6 @@ public final class BerthServer implements AutoCloseable {
     static BerthServer start(Registry registry, Listener listener) throws IOException {
         String host = listener.host();
         int port = listener.port();
-        boolean requestLog = listener.requestLog();
         Duration shutdownIdle = listener.shutdownIdle();
         Optional<SslContextFactory.Server> tls = listener.tls();
         Objects.requireNonNull(registry, "registry");
@@ -180,10 +179,7 @@ public final class BerthServer implements AutoCloseable {
         GracefulHandler graceful = new GracefulHandler(context);
         graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());
         server.setHandler(graceful);
-        if (requestLog) {
-            server.setRequestLog(new CustomRequestLog(new RequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT
-                    + " %{ms}Tms"));
-        }
+        listener.requestLog().ifPresent(server::setRequestLog);
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         try {
             server.start();
@@ -214,6 +210,16 @@ public final class BerthServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "upload expiry failed", e);
         }
+    }
+
+    /** Jetty's access log in the extended NCSA format, to stderr. */
+    static org.eclipse.jetty.server.RequestLog ncsaLog() {
+        return new CustomRequestLog(new RequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}Tms");
+    }
+
+    /** The server's thread pool (metrics). */
+    org.eclipse.jetty.util.thread.ThreadPool threadPool() {
+        return server.getThreadPool();
     }
 
     /** The port actually bound. */

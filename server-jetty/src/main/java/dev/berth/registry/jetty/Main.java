@@ -32,6 +32,8 @@ import java.util.Optional;
 
 /** {@code java -jar berth.jar}: serves the registry until SIGTERM, then stops gracefully. */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "Berth 0.1.0",
+        subcommands = {AdminCommands.Gc.class, AdminCommands.Check.class, AdminCommands.Export.class,
+                AdminCommands.Import.class},
         description = "An OCI distribution registry. Serves /v2/ until stopped (SIGTERM/Ctrl-C finish in-flight requests).")
 public final class Main implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -40,19 +42,27 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, defaultValue = "5000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--storage", defaultValue = "disk",
+    @Option(scope = picocli.CommandLine.ScopeType.INHERIT, names = "--storage", defaultValue = "disk",
             description = "Storage backend by name: disk, memory, or a plugin's (default: ${DEFAULT-VALUE}).")
     String storage;
 
-    @Option(names = {"-d", "--data-dir"}, defaultValue = "registry-data",
+    @Option(scope = picocli.CommandLine.ScopeType.INHERIT, names = {"-d", "--data-dir"}, defaultValue = "registry-data",
             description = "Data directory of the disk backend (default: ./${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = {"-s", "--storage-opt"}, paramLabel = "KEY=VALUE",
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML settings: keys are these long options without --; command line and BERTH_* environment "
+                    + "variables take precedence.")
+    Path config;
+
+    @Option(names = "--print-config", description = "Print the effective settings (secrets masked) and exit.")
+    boolean printConfig;
+
+    @Option(scope = picocli.CommandLine.ScopeType.INHERIT, names = {"-s", "--storage-opt"}, paramLabel = "KEY=VALUE", split = ",",
             description = "A setting for the storage backend; repeatable.")
     Map<String, String> storageOptions = new LinkedHashMap<>();
 
-    @Option(names = "--plugins", paramLabel = "DIR",
+    @Option(scope = picocli.CommandLine.ScopeType.INHERIT, names = "--plugins", paramLabel = "DIR",
             description = "Directory of backend jars to load (each registered with @AutoService(StorageProvider.class)).")
     Path plugins;
 
@@ -75,7 +85,7 @@ public final class Main implements Callable<Integer> {
             description = "Start scheduled collections only within this daily window, server's time zone.")
     String gcWindow;
 
-    @Option(names = "--gc-untagged", paramLabel = "GLOB",
+    @Option(names = "--gc-untagged", paramLabel = "GLOB", split = ",",
             description = "Also collect untagged manifests in repositories matching GLOB (repeatable, e.g. 'ci/**')."
                     + " Off by default: users who pull by digest pin untagged manifests.")
     List<String> gcUntagged = new ArrayList<>();
@@ -111,7 +121,7 @@ public final class Main implements Callable<Integer> {
             + "(EC P-256 or RSA); default: one generated at start.")
     Path tokenKey;
 
-    @Option(names = "--token-trust", paramLabel = "PEM", description = "Public key or certificate of an external token "
+    @Option(names = "--token-trust", paramLabel = "PEM", split = ",", description = "Public key or certificate of an external token "
             + "server whose tokens are accepted (repeatable). Given alone, the built-in endpoint is off.")
     List<Path> tokenTrust = new ArrayList<>();
 
@@ -146,11 +156,45 @@ public final class Main implements Callable<Integer> {
             description = "Open upload sessions one user or address may hold (default: ${DEFAULT-VALUE}).")
     int maxUploadsPerClient;
 
-    @Option(names = "--no-request-log", description = "Do not log a line per request.")
+    @Option(names = "--no-request-log", description = "Do not log a line per request (same as --access-log off).")
     boolean noRequestLog;
 
+    @Option(names = "--access-log", defaultValue = "text", paramLabel = "text|json|ncsa|off",
+            description = "One line per request to stderr: key=value text, JSON, Jetty's NCSA format, or none "
+                    + "(default: ${DEFAULT-VALUE}). Request metrics are kept either way.")
+    String accessLog;
+
+    @Option(names = "--webhook", paramLabel = "URL", split = ",",
+            description = "POST a CloudEvent for every manifest push, pull and delete to URL (repeatable).")
+    List<java.net.URI> webhooks = new ArrayList<>();
+
+    @Option(names = "--webhook-queue", defaultValue = "10000",
+            description = "Events kept per webhook while it is unreachable; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int webhookQueue;
+
+    @Option(names = "--webhook-max-backoff", defaultValue = "30s",
+            description = "Longest wait between delivery attempts (default: ${DEFAULT-VALUE}).")
+    String webhookMaxBackoff;
+
+    @Option(names = "--read-only", description = "Start in read-only mode (pulls only); switch with POST /admin/read-only or SIGUSR2.")
+    boolean readOnly;
+
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) { // `berth serve …` is `berth …`
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, rest) -> {
+            e.getCommandLine().getErr().println("berth: " + e.getMessage()
+                    + " (given on the command line, in BERTH_* or in the --config file); see --help");
+            return 2;
+        });
+        try {
+            cli.setDefaultValueProvider(ConfigFile.load(args, System.getenv(), cli.getCommandSpec()));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("berth: " + e.getMessage());
+            System.exit(2);
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("berth: " + e.getMessage());
             return 1;
@@ -161,33 +205,59 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The configured backend, opened (the admin commands use it without a server). */
+    Storage openStorage() throws IOException {
         ClassLoader loader = plugins == null ? Main.class.getClassLoader() : pluginLoader(plugins);
         Map<String, String> settings = new LinkedHashMap<>(storageOptions);
         if (storage.equals("disk")) {
             settings.putIfAbsent("root", dataDir.toString());
         }
-        StorageProvider provider = StorageProvider.named(storage, loader);
-        Storage opened = provider.open(StorageConfig.of(settings));
+        return StorageProvider.named(storage, loader).open(StorageConfig.of(settings));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (printConfig) {
+            System.out.print(ConfigFile.print(spec));
+            return 0;
+        }
+        Storage opened = openStorage();
         Map<String, jakarta.servlet.http.HttpServlet> servlets = new LinkedHashMap<>();
         Optional<AccessControl> access = Security.access(this, servlets);
+        Observability observability = new Observability();
         Registry.Builder builder = Registry.builder()
-                .storage(opened)
+                .storage(observability.meter(opened, storage))
+                .readOnly(readOnly)
                 .referrers(!noReferrers)
                 .maxManifestBytes(maxManifestBytes)
                 .maxUploadSessionsPerClient(maxUploadsPerClient)
                 .uploadExpiry(StorageConfig.of(Map.of("upload-expiry", uploadExpiry))
                         .duration("upload-expiry", Duration.ofHours(24)));
         access.ifPresent(builder::access);
+        Optional<Webhooks> hooks = webhooks.isEmpty() ? Optional.empty() : Optional.of(new Webhooks(webhooks,
+                webhookQueue, duration("--webhook-max-backoff", webhookMaxBackoff),
+                "berth://" + java.net.InetAddress.getLocalHost().getHostName() + ":" + port, observability.registry()));
+        hooks.ifPresent(builder::events);
         Registry registry = builder.build();
         PrintWriter out = new PrintWriter(System.out, true);
-        Optional<Collector> collector = collector(registry, out);
+        Optional<Collector> collector = collector(registry, out, observability);
         Optional<org.eclipse.jetty.util.ssl.SslContextFactory.Server> tls = Security.tls(this, out);
-        BerthServer server = BerthServer.start(registry, new BerthServer.Listener(host, port, !noRequestLog,
+        String logFormat = noRequestLog ? "off" : accessLog;
+        if (!List.of("text", "json", "ncsa", "off").contains(logFormat)) {
+            throw new IllegalArgumentException("--access-log must be text, json, ncsa or off, not " + accessLog);
+        }
+        org.eclipse.jetty.server.RequestLog requestLog = logFormat.equals("ncsa") ? BerthServer.ncsaLog()
+                : observability.accessLog(logFormat);
+        BerthServer server = BerthServer.start(registry, new BerthServer.Listener(host, port, Optional.of(requestLog),
                 Duration.ofSeconds(5), tls, duration("--read-timeout", readTimeout), maxHeaderBytes, minUploadRate,
                 servlets));
+        observability.bind(registry, server.threadPool());
+        ReadOnlySignal.install(registry, out);
         List<AutoCloseable> services = new ArrayList<>();
+        hooks.ifPresent(services::add);
         if (collector.isPresent() && !gcInterval.equals("off")) {
             services.add(collector.get().schedule(duration("--gc-interval", gcInterval), gcWindow == null
                     ? Optional.empty() : Optional.of(Collector.Window.parse(gcWindow, ZoneId.systemDefault()))));
@@ -199,7 +269,7 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--admin-address must be HOST:PORT, not " + adminAddress);
             }
             admin = Optional.of(AdminServer.start(adminAddress.substring(0, colon),
-                    Integer.parseInt(adminAddress.substring(colon + 1)), collector));
+                    Integer.parseInt(adminAddress.substring(colon + 1)), collector, registry, observability));
             services.add(admin.get());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -218,7 +288,8 @@ public final class Main implements Callable<Integer> {
                 System.err.println("berth: " + e.getMessage());
             }
         }, "berth-shutdown"));
-        String where = storage.equals("disk") ? " at " + Path.of(settings.get("root")).toAbsolutePath().normalize() : "";
+        String where = storage.equals("disk") ? " at " + Path.of(storageOptions.getOrDefault("root",
+                dataDir.toString())).toAbsolutePath().normalize() : "";
         out.println("Berth listening on " + (tls.isPresent() ? "https" : "http") + "://" + displayHost() + ":" + server.port() + "/ (storage: " + storage + where + ")");
         admin.ifPresent(a -> out.println("Berth admin on http://" + adminAddress.substring(0, adminAddress.lastIndexOf(':'))
                 + ":" + a.port() + "/admin/"));
@@ -226,14 +297,14 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private Optional<Collector> collector(Registry registry, PrintWriter out) {
+    private Optional<Collector> collector(Registry registry, PrintWriter out, Observability observability) {
         if (registry.storage().collection().isEmpty()) {
             out.println("Berth: storage " + storage + " cannot be collected online; garbage collection is off");
             return Optional.empty();
         }
         List<PathMatcher> untagged = gcUntagged.stream()
                 .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
-        Collector.Builder builder = Collector.builder(registry)
+        Collector.Builder builder = Collector.builder(registry).onReport(observability.gcReports())
                 .grace(duration("--gc-grace", gcGrace))
                 .untagged(repo -> untagged.stream().anyMatch(m -> m.matches(Path.of(repo.name()))));
         String pauseAt = System.getProperty("berth.gc.pauseAt");

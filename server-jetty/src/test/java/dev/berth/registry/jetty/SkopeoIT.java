@@ -85,8 +85,9 @@ class SkopeoIT {
             // copy to another repository of the same registry: the cache knows real/app, so blobs are mounted
             skopeo.runWithCache(sharedCache, "copy", "--preserve-digests", "--dest-tls-verify=false", src + "single",
                     "docker://" + host + "/real/copy:single");
-            String mount = server.awaitLine("POST /v2/real/copy/blobs/uploads/?from=real%2Fapp&mount=", 30);
-            assertTrue(mount.contains("\" 201 "), "the cross-repository mount succeeds: " + mount);
+            String mount = server.awaitLine("path=/v2/real/copy/blobs/uploads/?from=real%2Fapp&mount=", 30);
+            assertTrue(mount.contains(" status=201 ") && mount.contains(" method=POST "),
+                    "the cross-repository mount succeeds: " + mount);
             assertArrayEquals(amd64.manifest(), Http.get(server.uri(), "/v2/real/copy/manifests/single").body());
             for (Digest layer : amd64.layers()) {
                 assertEquals(200, Http.send(server.uri(), "HEAD", "/v2/real/copy/blobs/" + layer, null).statusCode());

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operating Berth: metrics, health, access log, read-only mode, webhooks, configuration, admin commands. */
+class OperationsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
+
+    @TempDir
+    Path dir;
+
+    /** The value of one Prometheus sample line (0 when absent). */
+    static double sample(String scrape, String nameAndLabels) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(nameAndLabels + " ")) {
+                return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    static String scrape(URI admin) throws Exception {
+        HttpResponse<byte[]> r = Http.get(admin, "/metrics");
+        assertEquals(200, r.statusCode());
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("metrics move with traffic, health answers, the access log is structured, read-only switches at run time")
+    void metricsHealthLogsReadOnly() throws Exception {
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                "--admin-address", "127.0.0.1:0", "--access-log", "json", "--gc-interval", "off")) {
+            URI base = server.uri();
+            URI admin = GcIT.adminUri(server);
+            assertEquals("{\"status\":\"up\"}", new String(Http.get(admin, "/health/live").body(), StandardCharsets.UTF_8));
+            HttpResponse<byte[]> ready = Http.get(admin, "/health/ready");
+            assertEquals(200, ready.statusCode());
+            assertEquals("ready", JSON.readTree(ready.body()).get("status").asText());
+
+            String before = scrape(admin);
+            String put = "berth_http_requests_seconds_count{method=\"PUT\",route=\"end-7\",status=\"201\"}";
+            assertEquals(0, sample(before, put));
+            assertTrue(before.contains("jvm_memory_used_bytes"), "JVM meters");
+            assertTrue(before.contains("jetty_threads_busy"), "Jetty pool meters");
+            byte[] manifest = Http.pushImage(base, "ops/app", "v1", "some layer".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> pulled = Http.send(base, "GET", "/v2/ops/app/manifests/v1", null, "Accept", OCI,
+                    "X-Request-Id", "trace-42");
+            assertEquals("trace-42", pulled.headers().firstValue("X-Request-Id").orElse(""));
+            String after = scrape(admin);
+            assertEquals(1, sample(after, put), "one manifest PUT counted");
+            assertEquals(2, sample(after, "berth_http_requests_seconds_count{method=\"POST\",route=\"end-4\",status=\"201\"}"));
+            assertTrue(sample(after, "berth_http_bytes_in_total{route=\"end-7\"}") >= manifest.length, "bytes in");
+            assertTrue(sample(after, "berth_http_bytes_out_total{route=\"end-3\"}") >= manifest.length, "bytes out");
+            assertTrue(sample(after, "berth_storage_operations_seconds_count{backend=\"disk\",operation=\"ManifestHandler.put\",outcome=\"ok\"}") >= 1,
+                    "storage operation latencies per backend");
+            assertTrue(after.contains("berth_http_requests_seconds_bucket{"), "latency histograms");
+            assertTrue(after.contains("berth_uploads_active "), "active upload sessions");
+            JsonNode gc = GcIT.collectNow(admin);
+            assertEquals(1, sample(scrape(admin), "berth_gc_passes_total"), "GC results: " + gc);
+
+            String logLine = server.awaitLine("\"requestId\":\"trace-42\"", 10);
+            JsonNode log = JSON.readTree(logLine);
+            assertEquals("GET", log.get("method").asText());
+            assertEquals("ops/app", log.get("repository").asText());
+            assertEquals(200, log.get("status").asInt());
+            assertEquals(manifest.length, log.get("bytesOut").asInt());
+            assertTrue(log.has("ms") && log.has("user") && log.has("route"), logLine);
+
+            // read-only: the admin endpoint, then SIGUSR2
+            assertEquals("{\"readOnly\":true}", new String(Http.send(admin, "POST", "/admin/read-only?enabled=true",
+                    new byte[0]).body(), StandardCharsets.UTF_8));
+            HttpResponse<byte[]> refused = Http.send(base, "PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI);
+            assertEquals(405, refused.statusCode());
+            assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("\"UNSUPPORTED\""));
+            assertEquals(200, Http.send(base, "GET", "/v2/ops/app/manifests/v1", null, "Accept", OCI).statusCode(),
+                    "pulls go on in read-only mode");
+            assertEquals(409, Http.send(admin, "POST", "/admin/gc", new byte[0]).statusCode(), "GC waits while read-only");
+            assertEquals(1, sample(scrape(admin), "berth_read_only"));
+            Process kill = new ProcessBuilder("kill", "-USR2", Long.toString(server.process().pid())).start();
+            assertEquals(0, kill.waitFor());
+            server.awaitLine("Berth read-only mode off (SIGUSR2)", 10);
+            assertEquals(201, Http.send(base, "PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI).statusCode());
+        }
+    }
+
+    @Test
+    @DisplayName("webhooks: a receiver that was down gets every event, in order, as CloudEvents")
+    void webhooksSurviveReceiverDowntime() throws Exception {
+        int port;
+        try (ServerSocket reserve = new ServerSocket(0)) {
+            port = reserve.getLocalPort(); // nothing listens here until the receiver starts below
+        }
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                "--webhook", "http://127.0.0.1:" + port + "/hook", "--webhook-max-backoff", "500ms",
+                "--gc-interval", "off")) {
+            URI base = server.uri();
+            Http.pushImage(base, "hooks/app", "v1", "layer one".getBytes(StandardCharsets.UTF_8));
+            Http.pushImage(base, "hooks/app", "v2", "layer two".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, Http.send(base, "GET", "/v2/hooks/app/manifests/v1", null, "Accept", OCI).statusCode());
+            assertEquals(202, Http.send(base, "DELETE", "/v2/hooks/app/manifests/v2", null).statusCode());
+
+            BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+            List<String> contentTypes = new ArrayList<>();
+            HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            receiver.createContext("/hook", exchange -> {
+                contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
+                received.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            receiver.start();
+            try {
+                List<String> types = new ArrayList<>();
+                List<JsonNode> events = new ArrayList<>();
+                while (events.size() < 4) {
+                    JsonNode e = received.poll(30, TimeUnit.SECONDS);
+                    assertTrue(e != null, "events delivered after the receiver came up; got " + types);
+                    events.add(e);
+                    types.add(e.get("type").asText());
+                }
+                assertEquals(List.of("dev.berth.registry.manifest.pushed", "dev.berth.registry.manifest.pushed",
+                        "dev.berth.registry.manifest.pulled", "dev.berth.registry.tag.deleted"), types);
+                JsonNode first = events.get(0);
+                assertEquals("1.0", first.get("specversion").asText());
+                assertEquals("hooks/app:v1", first.get("subject").asText());
+                assertEquals("hooks/app", first.get("data").get("repository").asText());
+                assertTrue(first.get("data").get("digest").asText().startsWith("sha256:"));
+                assertTrue(first.has("id") && first.has("source") && first.has("time"));
+                assertEquals("application/cloudevents+json", contentTypes.get(0));
+            } finally {
+                receiver.stop(0);
+            }
+        }
+    }
+
+    /** Runs {@code java -jar berth.jar ARGS}; returns exit code and combined output. */
+    record Run(int exit, String output) {
+    }
+
+    private Run berth(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ServerProcess.jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), output);
+    }
+
+    @Test
+    @DisplayName("configuration: file, environment and flags with precedence; broken files fail clearly; secrets masked")
+    void configuration() throws Exception {
+        Files.writeString(dir.resolve("berth.yaml"), """
+                port: 6000
+                gc-interval: 2h
+                gc-grace: 12h
+                storage-opt:
+                  root: /srv/berth
+                  secret-key: hunter2
+                gc-untagged: ["ci/**", "tmp/*"]
+                """);
+        Run printed = berth(Map.of("BERTH_GC_GRACE", "3h"), "--config", "berth.yaml", "--port", "7000", "--print-config");
+        assertEquals(0, printed.exit(), printed.output());
+        JsonNode effective = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(printed.output());
+        assertEquals(7000, effective.get("port").asInt(), "the command line wins");
+        assertEquals("3h", effective.get("gc-grace").asText(), "then the environment");
+        assertEquals("2h", effective.get("gc-interval").asText(), "then the file");
+        assertEquals("24h", effective.get("upload-expiry").asText(), "then the default");
+        assertEquals("[\"ci/**\",\"tmp/*\"]", effective.get("gc-untagged").toString());
+        assertEquals("/srv/berth", effective.get("storage-opt").get("root").asText());
+        assertEquals("****", effective.get("storage-opt").get("secret-key").asText(), "secrets are masked");
+        assertFalse(printed.output().contains("hunter2"));
+
+        Files.writeString(dir.resolve("typo.yaml"), "gc-intervall: 2h\n");
+        Run typo = berth(Map.of(), "--config", "typo.yaml", "--print-config");
+        assertEquals(2, typo.exit());
+        assertTrue(typo.output().contains("typo.yaml: unknown key 'gc-intervall' (did you mean 'gc-interval'?)"),
+                typo.output());
+        Files.writeString(dir.resolve("bad.yaml"), "port: eighty\n");
+        Run bad = berth(Map.of(), "--config", "bad.yaml", "--print-config");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.output().contains("'--port': 'eighty' is not an int"), bad.output());
+        Files.writeString(dir.resolve("broken.yaml"), "port: [unclosed\n");
+        Run broken = berth(Map.of(), "--config", "broken.yaml");
+        assertEquals(2, broken.exit());
+        assertTrue(broken.output().contains("broken.yaml is not valid YAML"), broken.output());
+        Run badDuration = berth(Map.of("BERTH_GC_INTERVAL", "soon"), "--data-dir", "d", "--port", "0");
+        assertEquals(1, badDuration.exit());
+        assertTrue(badDuration.output().contains("--gc-interval must be a duration"), badDuration.output());
+    }
+
+    @Test
+    @DisplayName("admin commands: import, check (and a corrupt blob), export, gc; refused while a server holds the directory")
+    void adminCommands() throws Exception {
+        Path hello = Path.of("src/test/resources/images/hello").toAbsolutePath();
+        String data = dir.resolve("data").toString();
+        Run imported = berth(Map.of(), "import", hello.toString(), "--repository", "demo/hello", "--data-dir", data);
+        assertEquals(0, imported.exit(), imported.output());
+        Run check = berth(Map.of(), "check", "--data-dir", data);
+        assertEquals(0, check.exit(), check.output());
+        assertTrue(check.output().contains("3 objects") && check.output().contains("0 problems"), check.output());
+        Run exported = berth(Map.of(), "export", "demo/hello:latest", "--to", dir.resolve("out").toString(),
+                "--data-dir", data);
+        assertEquals(0, exported.exit(), exported.output());
+        JsonNode index = JSON.readTree(dir.resolve("out/index.json").toFile());
+        assertEquals("latest", index.get("manifests").get(0).get("annotations").get("org.opencontainers.image.ref.name").asText());
+        assertEquals(Files.readString(hello.resolve("index.json")).contains(index.get("manifests").get(0).get("digest").asText()),
+                true, "the exported manifest is the imported one");
+        Run dry = berth(Map.of(), "gc", "--dry-run", "--grace", "0s", "--data-dir", data);
+        assertEquals(0, dry.exit(), dry.output());
+        assertTrue(dry.output().contains("\"dryRun\" : true"), dry.output());
+
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", data, "--gc-interval", "off")) {
+            Run busy = berth(Map.of(), "gc", "--data-dir", data);
+            assertEquals(1, busy.exit());
+            assertTrue(busy.output().contains("is in use by another Berth server or command"), busy.output());
+        }
+
+        Path blob;
+        try (var files = Files.walk(dir.resolve("data/blobs"))) {
+            blob = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[0] ^= 1;
+        Files.write(blob, bytes);
+        Run corrupt = berth(Map.of(), "check", "--data-dir", data);
+        assertEquals(1, corrupt.exit(), corrupt.output());
+        Matcher failed = Pattern.compile("FAILED demo/hello blob (sha256:[0-9a-f]{64})").matcher(corrupt.output());
+        assertTrue(failed.find(), corrupt.output());
+        assertEquals(blob.getFileName().toString(), failed.group(1).substring(7), "the corrupt blob is named");
+    }
+}
