@@ -190,9 +190,18 @@ final class DiskManifestHandler implements ManifestHandler {
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
         try { // the manifest, then its referrers entry, then tags: nothing points at what is not there
-            Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.encodeWithContent(manifest));
-            claims.clear(Claims.manifest(repo, digest)); // gc-rescue: a new file, a new version
-            remember(repo, Manifest.stored(digest, manifest.mediaType(), manifest.content()));
+            Manifest stored = manifestCache.get(key(repo, digest));
+            if (stored != null && stored.mediaType().equals(manifest.mediaType())
+                    && java.util.Arrays.equals(stored.content(), manifest.content())) {
+                // pushed again (a new tag for the same image): the file is durable and was verified
+                // when cached, so only its age is refreshed (gc-rescue), not its bytes: two fsyncs saved
+                claims.clear(Claims.manifest(repo, digest));
+                DiskBlobHandler.refresh(layout.manifest(repo, digest));
+            } else {
+                Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.encodeWithContent(manifest));
+                claims.clear(Claims.manifest(repo, digest)); // gc-rescue: a new file, a new version
+                remember(repo, Manifest.stored(digest, manifest.mediaType(), manifest.content()));
+            }
         } finally {
             lock.unlock();
         }
