@@ -38,6 +38,8 @@ import java.util.Set;
  * Grants add up; what no rule grants is refused. Unknown keys and actions are refused at start.
  */
 record AccessPolicy(List<Rule> rules, Map<String, Set<String>> groups) {
+    /** Compiled globs: every request checks them. */
+    private static final Map<String, PathMatcher> MATCHERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Rule(List<String> repositories, List<String> users, List<String> groups, Set<Action> actions,
                 Set<Action> anonymous, Set<Action> authenticated) {
@@ -59,7 +61,7 @@ record AccessPolicy(List<Rule> rules, Map<String, Set<String>> groups) {
         boolean covers(Repository repo) {
             Path name = Path.of(repo.name());
             for (String glob : repositories) {
-                PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+                PathMatcher m = MATCHERS.computeIfAbsent(glob, g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
                 if (m.matches(name)) {
                     return true;
                 }

@@ -140,7 +140,6 @@ public final class BerthServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(listener.maxHeaderBytes());
-        http.setMinRequestDataRate(listener.minBytesPerSecond());
         // let odd paths reach the registry, which refuses them with NAME_INVALID instead of
         // Jetty resolving or rejecting them with a non-JSON 400
         http.setUriCompliance(UriCompliance.UNSAFE);
@@ -175,6 +174,10 @@ public final class BerthServer implements AutoCloseable {
         context.addServlet(new ServletHolder("registry", registry), "/*");
         listener.servlets().forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet), path));
         context.addFilter(DropConnectionFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+        if (listener.minBytesPerSecond() > 0) {
+            context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(
+                    new SlowBodyFilter(listener.minBytesPerSecond())), "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         context.setAttribute(FileSender.ATTRIBUTE, new JettyFileSender());
         GracefulHandler graceful = new GracefulHandler(context);
         graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());

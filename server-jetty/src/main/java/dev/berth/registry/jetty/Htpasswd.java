@@ -64,7 +64,13 @@ final class Htpasswd {
 
     private static final long REMEMBER_NANOS = 60_000_000_000L;
     private final java.util.Map<String, Long> recent = new java.util.concurrent.ConcurrentHashMap<>();
-    private final byte[] cacheKey = new SecureRandom().generateSeed(32);
+    private final byte[] cacheKey = newKey();
+
+    private static byte[] newKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
 
     private String remembered(String user, char[] password, String hash) {
         try {

@@ -239,7 +239,7 @@ public final class Main implements Callable<Integer> {
         access.ifPresent(builder::access);
         Optional<Webhooks> hooks = webhooks.isEmpty() ? Optional.empty() : Optional.of(new Webhooks(webhooks,
                 webhookQueue, duration("--webhook-max-backoff", webhookMaxBackoff),
-                "berth://" + java.net.InetAddress.getLocalHost().getHostName() + ":" + port, observability.registry()));
+                "berth://" + hostName() + ":" + port, observability.registry()));
         hooks.ifPresent(builder::events);
         Registry registry = builder.build();
         PrintWriter out = new PrintWriter(System.out, true);
@@ -326,6 +326,14 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " must be a duration such as 500ms, 90s, 15m, 24h or 7d, not "
                     + value);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost"; // only names the event source
         }
     }
 

@@ -289,7 +289,7 @@ final class TokenAuthority implements AccessControl {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer).subject(user.orElse("")).audience(service)
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
-                .jwtID(HexFormat.of().formatHex(new SecureRandom().generateSeed(16)))
+                .jwtID(HexFormat.of().formatHex(randomBytes(16)))
                 .claim("access", access).build();
         PrivateKey key = signingKey.orElseThrow();
         JWSAlgorithm algorithm = key instanceof ECPrivateKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
@@ -344,6 +344,14 @@ final class TokenAuthority implements AccessControl {
         entry.put("name", repo.name());
         entry.put("actions", granted);
         return Optional.of(entry);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     private static void error(HttpServletResponse response, int status, String code, String message) throws IOException {

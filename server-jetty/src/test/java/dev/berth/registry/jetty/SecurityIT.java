@@ -390,7 +390,8 @@ class SecurityIT {
     @DisplayName("Hardening: oversize headers, long names, traversal, session floods and slow clients get clear answers")
     void hardening() throws Exception {
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
-                "--max-uploads-per-client", "3", "--read-timeout", "2s", "--no-request-log")) {
+                "--max-uploads-per-client", "3", "--read-timeout", "2s", "--no-request-log", "--max-manifest-bytes",
+                "4194304")) {
             URI base = server.uri();
             expectError(send(base, "GET", "/v2/", null, "X-Padding", "x".repeat(20_000)), 431, "UNSUPPORTED",
                     "20 kB of headers");
@@ -435,6 +436,33 @@ class SecurityIT {
                     long waited = (System.nanoTime() - t0) / 1_000_000;
                     assertTrue(waited < 14_000, "a stalled client is cut off after the read timeout, waited " + waited + " ms");
                 }
+            }
+
+            // a body that trickles one byte per second never trips the 2 s read timeout, but
+            // falls under the minimum rate once the 10 s grace is over
+            try (Socket socket = Http.connect(base)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v2/team/app/blobs/uploads/?digest=sha256:" + "0".repeat(64) + " HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                socket.setSoTimeout(1000); // the pace of the trickle: one byte per read timeout
+                InputStream in = socket.getInputStream();
+                long t0 = System.nanoTime();
+                boolean cut = false;
+                for (int i = 0; i < 25 && !cut; i++) {
+                    try {
+                        out.write('x');
+                        out.flush();
+                        cut = in.read() != -2; // any answer or EOF: the server gave up on us
+                    } catch (java.net.SocketTimeoutException e) {
+                        // still reading our trickle
+                    } catch (java.io.IOException e) {
+                        cut = true; // reset
+                    }
+                }
+                long waited = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(cut, "a trickling body is cut off");
+                assertTrue(waited >= 9_000, "not before the 10 s grace: " + waited + " ms");
             }
         }
     }
