@@ -203,26 +203,41 @@ final class Observability {
                 return method.invoke(target, args); // not storage operations
             }
             long t0 = System.nanoTime();
-            String outcome = "ok";
+            int outcome = 0;
             try {
                 Object result = method.invoke(target, args);
                 return result instanceof Upload upload ? proxy(upload, backend) : result;
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
-                outcome = cause instanceof NotFoundException ? "not_found"
+                outcome = cause instanceof NotFoundException ? 1
                         : cause instanceof DigestMismatchException || cause instanceof SizeMismatchException
-                        || cause instanceof RedirectException ? "signal" : "error";
+                        || cause instanceof RedirectException ? 2 : 3;
                 throw cause;
             } finally {
-                Timer.builder("berth.storage.operations").description("Storage backend calls by operation and outcome")
-                        .tags("backend", backend, "operation", method.getDeclaringClass().getSimpleName() + "."
-                                + method.getName(), "outcome", outcome)
-                        .register(meters).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                timers.computeIfAbsent(method, m -> storageTimers(backend, m))[outcome]
+                        .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             }
         };
         return (T) Proxy.newProxyInstance(Observability.class.getClassLoader(), interfaces.toArray(Class<?>[]::new),
                 handler);
     }
+
+    private static final String[] OUTCOMES = {"ok", "not_found", "signal", "error"};
+
+    /** One timer per outcome of a storage method, looked up once rather than on every call. */
+    private Timer[] storageTimers(String backend, java.lang.reflect.Method method) {
+        Timer[] byOutcome = new Timer[OUTCOMES.length];
+        for (int i = 0; i < OUTCOMES.length; i++) {
+            byOutcome[i] = Timer.builder("berth.storage.operations")
+                    .description("Storage backend calls by operation and outcome")
+                    .tags("backend", backend, "operation", method.getDeclaringClass().getSimpleName() + "."
+                            + method.getName(), "outcome", OUTCOMES[i])
+                    .register(meters);
+        }
+        return byOutcome;
+    }
+
+    private final Map<java.lang.reflect.Method, Timer[]> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void collect(Class<?> c, Set<Class<?>> into) {
         for (Class<?> i : c.getInterfaces()) {

@@ -103,21 +103,29 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
      * either safe or already gone, never about to go.
      */
     void retain(Repository repo, Digest digest) throws IOException {
-        Claims.Key key = Claims.blob(repo, digest);
         Path link = layout.blobLink(repo, digest);
-        if (claims.isClaimed(key)) {
-            ReentrantLock lock = locks.of(digest);
-            lock.lock();
-            try {
-                if (claims.clear(key)) {
-                    refresh(link);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
+        rescue(Claims.blob(repo, digest), link);
         if (!Files.exists(link)) {
             throw new NotFoundException("blob " + digest + " is not in " + repo);
+        }
+    }
+
+    /**
+     * gc-rescue of a blob link or manifest: ends a collector's claim on it, under its digest's
+     * lock, and refreshes its file's age. Lock-free when nothing is claimed (nearly always).
+     */
+    void rescue(Claims.Key key, Path file) throws IOException {
+        if (!claims.isClaimed(key)) {
+            return;
+        }
+        ReentrantLock lock = locks.of(key.digest());
+        lock.lock();
+        try {
+            if (claims.clear(key)) {
+                refresh(file);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

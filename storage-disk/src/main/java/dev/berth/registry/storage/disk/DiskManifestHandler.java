@@ -168,18 +168,7 @@ final class DiskManifestHandler implements ManifestHandler {
     /** gc-rescue of a reference: a child manifest of {@code repo}, else a blob of it (or NotFound). */
     private void retain(Repository repo, Digest digest) throws IOException {
         Path file = layout.manifest(repo, digest);
-        Claims.Key key = Claims.manifest(repo, digest);
-        if (claims.isClaimed(key)) {
-            ReentrantLock lock = blobs.locks().of(digest);
-            lock.lock();
-            try {
-                if (claims.clear(key)) {
-                    DiskBlobHandler.refresh(file);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
+        blobs.rescue(Claims.manifest(repo, digest), file);
         if (!manifestCache.containsKey(key(repo, digest)) && !Files.exists(file)) {
             blobs.retain(repo, digest);
         }
