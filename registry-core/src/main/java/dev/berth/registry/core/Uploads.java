@@ -78,6 +78,10 @@ final class Uploads {
             blobCreated(ex, repo, digest.get());
             return;
         }
+        long minimumChunk = options.storage().uploads().minimumChunkLength();
+        if (minimumChunk > 0) {
+            ex.header("OCI-Chunk-Min-Length", Long.toString(minimumChunk));
+        }
         uploadStatus(ex, upload, 0, 202);
     }
 
