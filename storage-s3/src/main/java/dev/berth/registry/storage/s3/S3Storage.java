@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.s3;
+
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.ManifestHandler;
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.UploadHandler;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The opened S3 backend: every handler works on the bucket alone, so any number of nodes can share it. */
+final class S3Storage implements Storage {
+    private final Bucket bucket;
+    private final S3BlobHandler blobs;
+    private final S3ManifestHandler manifests;
+    private final S3UploadHandler uploads;
+    private final S3Collection collection;
+
+    S3Storage(Bucket bucket, int partSize, Optional<Duration> redirectTtl) {
+        this.bucket = bucket;
+        Links links = new Links(bucket, Clock.systemUTC());
+        this.uploads = new S3UploadHandler(links, partSize);
+        this.blobs = new S3BlobHandler(links, uploads, redirectTtl);
+        this.manifests = new S3ManifestHandler(links);
+        this.collection = new S3Collection(links, manifests);
+    }
+
+    @Override
+    public BlobHandler blobs() {
+        return blobs;
+    }
+
+    @Override
+    public ManifestHandler manifests() {
+        return manifests;
+    }
+
+    @Override
+    public UploadHandler uploads() {
+        return uploads;
+    }
+
+    @Override
+    public Optional<CollectionHandler> collection() {
+        return Optional.of(collection);
+    }
+
+    @Override
+    public void close() throws IOException {
+        bucket.close();
+    }
+}
