@@ -237,63 +237,108 @@ class S3ClusterIT {
     }
 
     @Test
-    @DisplayName("GC on node A while pushes go through node B loses nothing")
-    void collectOnAWhilePushingThroughB() throws Exception {
-        Collector collector = Collector.builder(nodes.get(0).registry()).grace(Duration.ZERO).build();
+    @DisplayName("GC on nodes A and C while 4 clients push through B and C loses nothing")
+    void collectWhilePushingElsewhere() throws Exception {
+        List<Collector> collectors = List.of(Collector.builder(nodes.get(0).registry()).grace(Duration.ZERO).build(),
+                Collector.builder(nodes.get(2).registry()).grace(Duration.ZERO).build());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger passes = new AtomicInteger();
         AtomicInteger swept = new AtomicInteger();
-        List<Throwable> gcFailures = new ArrayList<>();
-        Thread gc = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    Collector.Report r = collector.collect(false);
-                    passes.incrementAndGet();
-                    swept.addAndGet(r.blobsSwept() + r.manifestsSwept());
-                } catch (Throwable e) {
-                    gcFailures.add(e);
-                    return;
-                }
-            }
-        }, "cluster-gc");
-        gc.start();
-        Map<String, byte[]> acknowledged = new HashMap<>();
-        int retries = 0;
-        try {
-            for (int i = 0; i < 30; i++) {
-                Http.pushBlob(node(1), "gc/app", random(1000 + i, 2000)); // litter: never referenced
-                byte[] layer = random(2000 + i, 20_000);
-                byte[] config = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
-                for (int attempt = 0; ; attempt++) {
-                    Digest c = Http.pushBlob(node(1), "gc/app", config);
-                    Digest l = Http.pushBlob(node(1), "gc/app", layer);
-                    byte[] manifest = manifest(c, config.length, l, layer.length);
-                    HttpResponse<byte[]> r = Http.send(node(1), "PUT", "/v2/gc/app/manifests/t" + i, manifest,
-                            "Content-Type", OciLayouts.MANIFEST);
-                    if (r.statusCode() == 201) {
-                        acknowledged.put("t" + i, manifest);
-                        break;
+        AtomicInteger retries = new AtomicInteger();
+        List<Throwable> gcFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> gcThreads = new ArrayList<>();
+        for (Collector collector : collectors) {
+            Thread gc = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        Collector.Report r = collector.collect(false);
+                        passes.incrementAndGet();
+                        swept.addAndGet(r.blobsSwept() + r.manifestsSwept());
+                    } catch (Throwable e) {
+                        gcFailures.add(e);
+                        return;
                     }
-                    String body = new String(r.body(), StandardCharsets.UTF_8);
-                    assertTrue(r.statusCode() == 400 && body.contains("MANIFEST_BLOB_UNKNOWN") && attempt < 10,
-                            "manifest PUT: " + r.statusCode() + " " + body);
-                    retries++; // a blob was swept between its push and the manifest (grace 0): push again
                 }
+            }, "cluster-gc");
+            gc.start();
+            gcThreads.add(gc);
+        }
+        Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
+        ExecutorService pushers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                int pusher = p;
+                work.add(pushers.submit(() -> {
+                    Random random = new Random(77 + pusher);
+                    for (int i = 0; i < 12; i++) {
+                        URI via = node(1 + random.nextInt(2)); // B or C
+                        Http.pushBlob(via, "gc/app", random(1000 + pusher * 100 + i, 2000)); // litter
+                        byte[] layer = random(random.nextInt(8), 20_000); // layers shared between pushers
+                        byte[] config = ("{\"p\":" + pusher + ",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+                        String tag = "p" + pusher + "-" + i;
+                        for (int attempt = 0; ; attempt++) {
+                            Digest c = Http.pushBlob(via, "gc/app", config);
+                            Digest l = Http.pushBlob(via, "gc/app", layer);
+                            byte[] manifest = manifest(c, config.length, l, layer.length);
+                            HttpResponse<byte[]> r = Http.send(via, "PUT", "/v2/gc/app/manifests/" + tag, manifest,
+                                    "Content-Type", OciLayouts.MANIFEST);
+                            if (r.statusCode() == 201) {
+                                assertTrue(pullWhole(node(random.nextInt(3)), "gc/app", tag, manifest),
+                                        "whole right after its 201");
+                                acknowledged.put(tag, manifest);
+                                break;
+                            }
+                            String body = new String(r.body(), StandardCharsets.UTF_8);
+                            assertTrue(r.statusCode() == 400 && body.contains("MANIFEST_BLOB_UNKNOWN") && attempt < 10,
+                                    "manifest PUT: " + r.statusCode() + " " + body);
+                            retries.incrementAndGet(); // a blob swept between its push and the manifest (grace 0)
+                        }
+                        if (i % 4 == 3) { // some images are deleted again: their blobs become garbage
+                            String gone = "p" + pusher + "-" + (i - 1);
+                            Digest d = Digest.sha256(acknowledged.remove(gone));
+                            assertEquals(202, Http.send(via, "DELETE", "/v2/gc/app/manifests/" + d, null).statusCode());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
             }
         } finally {
+            pushers.shutdownNow();
             stop.set(true);
-            gc.join(60_000);
+            for (Thread gc : gcThreads) {
+                gc.join(60_000);
+            }
         }
         assertTrue(gcFailures.isEmpty(), () -> "collector failed: " + gcFailures);
-        collector.collect(false);
+        collectors.get(0).collect(false);
         for (Map.Entry<String, byte[]> image : acknowledged.entrySet()) {
-            assertTrue(pullWhole(node(2), "gc/app", image.getKey(), image.getValue()), image.getKey());
+            assertTrue(pullWhole(node(1), "gc/app", image.getKey(), image.getValue()), image.getKey());
         }
-        assertEquals(404, Http.get(node(2), "/v2/gc/app/blobs/" + Digest.sha256(random(1000, 2000))).statusCode(),
+        assertEquals(404, Http.get(node(1), "/v2/gc/app/blobs/" + Digest.sha256(random(1000, 2000))).statusCode(),
                 "unreferenced litter is collected");
-        System.out.printf("GC across nodes: %d passes, %d items swept, %d manifest PUTs retried, %d images whole%n",
-                passes.get(), swept.get(), retries, acknowledged.size());
-        assertTrue(passes.get() > 1);
+        System.out.printf("GC across nodes: %d passes on 2 nodes, %d items swept, %d manifest PUTs retried, "
+                + "%d images whole%n", passes.get(), swept.get(), retries.get(), acknowledged.size());
+        assertTrue(passes.get() > 2);
+    }
+
+    @Test
+    @DisplayName("a 64 MiB layer pushed in one request to A (8 parts, assembled by part copies) reads back from B")
+    void largeMonolithicPush() throws Exception {
+        byte[] layer = random(10, 64 * 1024 * 1024);
+        Digest digest = Digest.sha256(layer);
+        long start = System.nanoTime();
+        Http.pushBlob(node(0), "large/app", layer);
+        long pushed = System.nanoTime();
+        HttpResponse<byte[]> pulled = Http.get(node(1), "/v2/large/app/blobs/" + digest);
+        long done = System.nanoTime();
+        assertEquals(200, pulled.statusCode());
+        assertArrayEquals(layer, pulled.body());
+        System.out.printf("64 MiB through s3proxy: push %.0f MB/s, pull %.0f MB/s%n",
+                layer.length / ((pushed - start) / 1e3), layer.length / ((done - pushed) / 1e3));
     }
 
     @Test
