@@ -8,17 +8,27 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
  * The {@link FileSender} BerthServer hands core as a context attribute: blob files are read
- * into reused direct buffers and written to the socket, so blob bytes never pass through the heap.
+ * into reused direct buffers and written to the socket, so blob bytes do not pass through the
+ * heap (beyond {@code MAX_DIRECT} sends at once, they go through a small heap buffer instead).
  */
 final class JettyFileSender implements FileSender {
-    /** Direct buffers for file sends, reused: Jetty writes a buffer this large straight to the socket. */
-    private static final int CHUNK = 1024 * 1024;
+    /**
+     * Direct buffers for file sends, reused: Jetty writes a buffer this large straight to the
+     * socket. 4 MiB measured best on this machine (section c of the bench: 2.67 GB/s against
+     * 2.2–2.4 with 1 MiB, 2.4–2.5 with 8 and 16 MiB).
+     */
+    private static final int CHUNK = 4 * 1024 * 1024;
     private static final int POOLED = 8;
+    /** Sends beyond this many at once get a small heap buffer: direct memory stays bounded. */
+    private static final int MAX_DIRECT = 16;
+    private static final int OVERFLOW_CHUNK = 256 * 1024;
     private final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger direct = new AtomicInteger();
 
     @Override
     public void send(HttpServletResponse response, FileChannel channel, long position, long length) throws IOException {
@@ -28,13 +38,19 @@ final class JettyFileSender implements FileSender {
         }
         ByteBuffer buffer = buffers.poll();
         if (buffer == null) {
-            buffer = ByteBuffer.allocateDirect(CHUNK);
+            if (direct.incrementAndGet() <= MAX_DIRECT) {
+                buffer = ByteBuffer.allocateDirect(CHUNK);
+            } else {
+                direct.decrementAndGet();
+                buffer = ByteBuffer.allocate(OVERFLOW_CHUNK);
+            }
         }
+        int chunk = buffer.capacity();
         try {
             long offset = position;
             long end = position + length;
             while (offset < end) {
-                buffer.clear().limit((int) Math.min(CHUNK, end - offset));
+                buffer.clear().limit((int) Math.min(chunk, end - offset));
                 while (buffer.hasRemaining()) {
                     int n = channel.read(buffer, offset + buffer.position());
                     if (n < 0) {
@@ -45,8 +61,12 @@ final class JettyFileSender implements FileSender {
                 jetty.write(buffer);
             }
         } finally {
-            if (buffers.size() < POOLED) {
-                buffers.offer(buffer);
+            if (buffer.isDirect()) {
+                if (buffers.size() < POOLED) {
+                    buffers.offer(buffer);
+                } else {
+                    direct.decrementAndGet(); // left to the GC
+                }
             }
         }
     }
