@@ -216,15 +216,16 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
     }
 
     /** Publishes an fsynced file as {@code digest} (once) and links it into {@code repo}. */
-    void commit(Repository repo, Digest digest, Path fsyncedFile) throws IOException {
+    void commit(Repository repo, Digest digest, Path uploaded) throws IOException {
         ReentrantLock lock = locks.of(digest);
         lock.lock();
         try {
             Path target = layout.blob(digest);
             if (Files.exists(target)) {
-                Files.deleteIfExists(fsyncedFile); // identical content is already stored
+                Files.deleteIfExists(uploaded); // identical content is already stored: nothing to sync
             } else {
-                Durable.publish(fsyncedFile, target);
+                Durable.sync(uploaded); // chunks may be unsynced; a 201 blob is on disk
+                Durable.publish(uploaded, target);
                 // core hashed these bytes on their way in: the first read need not hash them again
                 markVerified(digest, Files.getLastModifiedTime(target).toMillis());
             }

@@ -31,17 +31,26 @@ public final class DiskStorage implements Storage {
         return t;
     });
 
-    private DiskStorage(Layout layout) {
+    private DiskStorage(Layout layout, boolean syncChunks) {
         DigestLocks locks = new DigestLocks();
         Claims claims = new Claims();
         this.blobs = new DiskBlobHandler(layout, locks, flusher, claims);
         this.manifests = new DiskManifestHandler(layout, blobs, claims);
-        this.uploads = new DiskUploadHandler(layout, blobs);
+        this.uploads = new DiskUploadHandler(layout, blobs, syncChunks);
         this.collection = new DiskCollection(layout, blobs, manifests, claims);
     }
 
     /** Opens (creating if needed) the store under {@code root}, clearing leftovers of a crash in tmp/. */
     public static DiskStorage open(Path root) throws IOException {
+        return open(root, false);
+    }
+
+    /**
+     * Like {@link #open(Path)}; with {@code syncChunks}, every upload chunk is fdatasynced before
+     * it is acknowledged (otherwise a chunk survives a crash of the process, and reaches the disk
+     * at the latest when its blob is committed).
+     */
+    public static DiskStorage open(Path root, boolean syncChunks) throws IOException {
         Layout layout = new Layout(root.toAbsolutePath().normalize());
         Durable.mkdirs(layout.root());
         if (!Files.isWritable(layout.root())) {
@@ -69,7 +78,7 @@ public final class DiskStorage implements Storage {
                 Files.deleteIfExists(p); // never published: a crash interrupted its write
             }
         }
-        DiskStorage storage = new DiskStorage(layout);
+        DiskStorage storage = new DiskStorage(layout, syncChunks);
         storage.lock = lockFile;
         return storage;
     }

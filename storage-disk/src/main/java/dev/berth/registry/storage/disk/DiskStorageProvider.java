@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /**
  * {@code disk}: everything under one directory, crash-safe. Settings: {@code root} (default
- * {@code ./registry-data}).
+ * {@code ./registry-data}); {@code sync-chunks} (default false): fdatasync every upload chunk
+ * before its 202, so an unfinished upload also survives power loss, not only a crash of the
+ * process.
  */
 @AutoService(StorageProvider.class)
 public final class DiskStorageProvider implements StorageProvider {
@@ -21,6 +23,6 @@ public final class DiskStorageProvider implements StorageProvider {
 
     @Override
     public Storage open(StorageConfig config) throws IOException {
-        return DiskStorage.open(config.path("root", Path.of("registry-data")));
+        return DiskStorage.open(config.path("root", Path.of("registry-data")), config.flag("sync-chunks", false));
     }
 }

@@ -25,19 +25,30 @@ import java.time.Instant;
 final class DiskUploadHandler implements UploadHandler {
     private final Layout layout;
     private final DiskBlobHandler blobs;
+    private final boolean syncChunks;
 
-    DiskUploadHandler(Layout layout, DiskBlobHandler blobs) {
+    DiskUploadHandler(Layout layout, DiskBlobHandler blobs, boolean syncChunks) {
         this.layout = layout;
         this.blobs = blobs;
+        this.syncChunks = syncChunks;
     }
 
     @Override
     public Upload create(Repository repo, String id) throws IOException {
         Path dir = layout.upload(id);
-        Durable.mkdirs(dir);
-        Durable.touch(dir.resolve("data"));
-        // written last: a session is complete (openable) only once it names its repository
-        Durable.write(layout.tmp(), dir.resolve("repository"), repo.name().getBytes(StandardCharsets.UTF_8));
+        byte[] name = repo.name().getBytes(StandardCharsets.UTF_8);
+        if (syncChunks) {
+            Durable.mkdirs(dir);
+            Durable.touch(dir.resolve("data"));
+            // written last: a session is complete (openable) only once it names its repository
+            Durable.write(layout.tmp(), dir.resolve("repository"), name);
+        } else {
+            // the same steps without fsync: a session is a promise to a client mid-push, which
+            // a crash of the process keeps and a power loss may break (the client starts over)
+            Files.createDirectories(dir);
+            Files.createFile(dir.resolve("data"));
+            Durable.writeUnsynced(layout.tmp(), dir.resolve("repository"), name);
+        }
         return new DiskUpload(id, repo, dir);
     }
 
@@ -130,8 +141,9 @@ final class DiskUploadHandler implements UploadHandler {
         @Override
         public long append(InputStream chunk) throws IOException {
             try (FileChannel ch = FileChannel.open(data(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                // what we acknowledge, and what a resumed session counts, is on disk
-                Streams.copyDurably(chunk, ch, blobs.flusher());
+                // what we acknowledge survives a crash of the process (it is in the file); with
+                // sync-chunks also a power loss. Commit makes the bytes durable in any case.
+                Streams.copy(chunk, ch, blobs.flusher(), syncChunks);
                 return ch.size();
             } catch (NoSuchFileException e) {
                 throw new NotFoundException("upload session " + id + " has ended");
@@ -150,7 +162,7 @@ final class DiskUploadHandler implements UploadHandler {
         @Override
         public void commit(Digest digest) throws IOException {
             try {
-                blobs.commit(repo, digest, data()); // renames the fsynced data file into blobs/
+                blobs.commit(repo, digest, data()); // syncs the data file, renames it into blobs/
             } catch (NoSuchFileException e) {
                 throw new NotFoundException("upload session " + id + " has ended");
             }

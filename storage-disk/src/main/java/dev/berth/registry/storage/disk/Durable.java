@@ -58,6 +58,24 @@ final class Durable {
         }
     }
 
+    /** Atomically replaces {@code target} with {@code bytes}, without fsync: survives a crash of the process only. */
+    static void writeUnsynced(Path tmpDir, Path target, byte[] bytes) throws IOException {
+        Path tmp = tmpFile(tmpDir);
+        try {
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** fdatasync of a file's contents (near free when they are already on disk). */
+    static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
+    }
+
     /** Renames an fsynced file onto {@code target} (replacing it) and fsyncs the directories. */
     static void publish(Path fsyncedFile, Path target) throws IOException {
         mkdirs(target.getParent());

@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 
 final class Streams {
     /** How much is written before a background flush starts: disk writes overlap receiving and hashing. */
-    private static final long FLUSH_EVERY = 64L * 1024 * 1024;
+    private static final long FLUSH_EVERY = 16L * 1024 * 1024;
 
     private Streams() {
     }
@@ -23,6 +23,15 @@ final class Streams {
      * flush only has the tail left.
      */
     static long copyDurably(InputStream in, FileChannel out, ExecutorService flusher) throws IOException {
+        return copy(in, out, flusher, true);
+    }
+
+    /**
+     * Copies to end-of-stream, flushing large copies in the background as they go (so a later
+     * fdatasync has little left to do); with {@code durable}, fdatasyncs before returning, also
+     * when reading fails midway.
+     */
+    static long copy(InputStream in, FileChannel out, ExecutorService flusher, boolean durable) throws IOException {
         byte[] buffer = new byte[256 * 1024];
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         long total = 0;
@@ -48,7 +57,9 @@ final class Streams {
             }
         } finally {
             await(flushing);
-            out.force(false);
+            if (durable) {
+                out.force(false);
+            }
         }
         return total;
     }

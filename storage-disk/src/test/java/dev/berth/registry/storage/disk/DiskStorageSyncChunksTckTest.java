@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.disk;
+
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
+import dev.berth.registry.tck.StorageTck;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The disk backend with {@code sync-chunks=true} (every chunk fdatasynced before its 202) passes the kit too. */
+class DiskStorageSyncChunksTckTest extends StorageTck {
+    @TempDir
+    Path root;
+
+    @Override
+    protected Storage openStorage() throws IOException {
+        return StorageProvider.named("disk").open(StorageConfig.of(Map.of("root", root.toString(),
+                "sync-chunks", "true")));
+    }
+}
