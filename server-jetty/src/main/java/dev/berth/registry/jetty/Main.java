@@ -176,7 +176,7 @@ public final class Main implements Callable<Integer> {
             description = "Longest wait between delivery attempts (default: ${DEFAULT-VALUE}).")
     String webhookMaxBackoff;
 
-    @Option(names = "--read-only", description = "Start in read-only mode (pulls only); switch with POST /admin/read-only or SIGUSR2.")
+    @Option(names = "--read-only", description = "Start in read-only mode (pulls only); switch with POST /admin/read-only or SIGUSR1.")
     boolean readOnly;
 
     public static void main(String[] args) {

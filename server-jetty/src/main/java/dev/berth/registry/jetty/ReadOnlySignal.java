@@ -4,7 +4,11 @@ package dev.berth.registry.jetty;
 import dev.berth.registry.core.Registry;
 import java.io.PrintWriter;
 
-/** {@code kill -USR2 PID} toggles read-only mode, for operators without access to the admin listener. */
+/**
+ * {@code kill -USR1 PID} toggles read-only mode, for operators without access to the admin
+ * listener. Not SIGUSR2: HotSpot suspends threads with it on Linux (JFR's sampler does, for
+ * one), and a handler on it flipped the mode at random while the server was being profiled.
+ */
 final class ReadOnlySignal {
     private ReadOnlySignal() {
     }
@@ -12,12 +16,12 @@ final class ReadOnlySignal {
     @SuppressWarnings("restriction")
     static void install(Registry registry, PrintWriter out) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("USR2"), signal -> {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> {
                 registry.readOnly(!registry.isReadOnly());
-                out.println("Berth read-only mode " + (registry.isReadOnly() ? "on" : "off") + " (SIGUSR2)");
+                out.println("Berth read-only mode " + (registry.isReadOnly() ? "on" : "off") + " (SIGUSR1)");
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            out.println("Berth: SIGUSR2 is not available here (" + e.getMessage() + "); use POST /admin/read-only");
+            out.println("Berth: SIGUSR1 is not available here (" + e.getMessage() + "); use POST /admin/read-only");
         }
     }
 }

@@ -92,7 +92,7 @@ class OperationsIT {
             assertEquals(manifest.length, log.get("bytesOut").asInt());
             assertTrue(log.has("ms") && log.has("user") && log.has("route"), logLine);
 
-            // read-only: the admin endpoint, then SIGUSR2
+            // read-only: the admin endpoint, then SIGUSR1
             assertEquals("{\"readOnly\":true}", new String(Http.send(admin, "POST", "/admin/read-only?enabled=true",
                     new byte[0]).body(), StandardCharsets.UTF_8));
             HttpResponse<byte[]> refused = Http.send(base, "PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI);
@@ -102,9 +102,9 @@ class OperationsIT {
                     "pulls go on in read-only mode");
             assertEquals(409, Http.send(admin, "POST", "/admin/gc", new byte[0]).statusCode(), "GC waits while read-only");
             assertEquals(1, sample(scrape(admin), "berth_read_only"));
-            Process kill = new ProcessBuilder("kill", "-USR2", Long.toString(server.process().pid())).start();
+            Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(server.process().pid())).start();
             assertEquals(0, kill.waitFor());
-            server.awaitLine("Berth read-only mode off (SIGUSR2)", 10);
+            server.awaitLine("Berth read-only mode off (SIGUSR1)", 10);
             assertEquals(201, Http.send(base, "PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI).statusCode());
         }
     }
