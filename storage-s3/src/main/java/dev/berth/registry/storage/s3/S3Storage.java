@@ -50,6 +50,7 @@ final class S3Storage implements Storage {
 
     @Override
     public void close() throws IOException {
+        uploads.close();
         bucket.close();
     }
 }

@@ -37,11 +37,30 @@ final class S3UploadHandler implements UploadHandler {
     private final Links links;
     private final Bucket bucket;
     private final int partSize;
+    /** Bytes read before a request commits to a part-sized buffer: small chunks never take one. */
+    private static final int SMALL_READ = 256 * 1024;
+    /** Heap for part buffers across all uploads of this node. */
+    private static final long BUFFER_BUDGET = 64L << 20;
+    private final int maxBuffers;
+    private final java.util.concurrent.BlockingQueue<byte[]> buffers = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger allocated = new java.util.concurrent.atomic.AtomicInteger();
+    /** Uploads parts while their request reads the next one from the client. */
+    private final java.util.concurrent.ExecutorService uploader = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "berth-s3-part");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A part on its way to S3: the piece it becomes, the bytes it adds to the session. */
+    private record InFlightPart(java.util.concurrent.Future<?> upload, Piece piece, long newBytes, List<Piece> merged,
+                                byte[] buffer) {
+    }
 
     S3UploadHandler(Links links, int partSize) {
         this.links = links;
         this.bucket = links.bucket();
         this.partSize = partSize;
+        this.maxBuffers = (int) Math.max(2, BUFFER_BUDGET / partSize);
     }
 
     @Override
@@ -105,6 +124,10 @@ final class S3UploadHandler implements UploadHandler {
         return partSize;
     }
 
+    void close() {
+        uploader.shutdown();
+    }
+
     private void removeSession(String id) throws IOException {
         bucket.delete(Keys.uploadState(id));
         List<String> keys = new ArrayList<>();
@@ -145,6 +168,13 @@ final class S3UploadHandler implements UploadHandler {
             return Instant.ofEpochMilli(state.lastActivity());
         }
 
+        /**
+         * Reads the chunk a part at a time; while one part goes to S3 the next is read from the
+         * client (two in flight at most). Pieces are recorded in order as their uploads finish;
+         * if one fails, what finished before it stays recorded and {@link #size()} tells the
+         * truth. Part-sized buffers come from a bounded pool, so the heap they take is capped
+         * whatever the number of uploads (a small chunk never takes one).
+         */
         @Override
         public long append(InputStream chunk) throws IOException {
             List<Piece> parts = new ArrayList<>(state.pieces());
@@ -153,36 +183,112 @@ final class S3UploadHandler implements UploadHandler {
                 tail.add(0, parts.remove(parts.size() - 1));
             }
             long tailSize = tail.stream().mapToLong(Piece::size).sum();
-            byte[] buffer = new byte[partSize];
-            while (true) {
-                int want = (int) Math.max(1, partSize - tailSize);
-                int n = chunk.readNBytes(buffer, 0, want);
-                if (n == want && tailSize + n >= MIN_PART) {
-                    // a whole part: the small pieces before it and these bytes, as one piece
-                    String key = pieceKey();
-                    long length = tailSize + n;
-                    InputStream merged = concat(tail, new ByteArrayInputStream(buffer, 0, n));
-                    try (merged) {
-                        bucket.put(key, merged, length);
+            java.util.ArrayDeque<InFlightPart> inFlight = new java.util.ArrayDeque<>();
+            List<byte[]> held = new ArrayList<>(); // pool buffers this request holds
+            try {
+                while (true) {
+                    int want = (int) Math.max(1, partSize - tailSize);
+                    byte[] buffer = new byte[Math.min(want, SMALL_READ)];
+                    int n = chunk.readNBytes(buffer, 0, buffer.length);
+                    if (n == buffer.length && n < want) { // more may follow: read on into a part buffer
+                        byte[] large = partBuffer(inFlight, parts, held);
+                        System.arraycopy(buffer, 0, large, 0, n);
+                        buffer = large;
+                        n += chunk.readNBytes(buffer, n, want - n);
                     }
-                    parts.add(new Piece(key, length));
-                    save(parts, state.size() + n);
-                    for (Piece merge : tail) {
-                        bucket.delete(merge.key());
+                    if (n == want && tailSize + n >= MIN_PART) {
+                        // a whole part: the small pieces before it and these bytes, as one piece
+                        List<Piece> merging = List.copyOf(tail);
+                        String key = pieceKey();
+                        long length = tailSize + n;
+                        byte[] bytes = buffer;
+                        int count = n;
+                        java.util.concurrent.Future<?> upload = uploader.submit(() -> {
+                            try (InputStream merged = concat(merging, new ByteArrayInputStream(bytes, 0, count))) {
+                                bucket.put(key, merged, length);
+                            }
+                            return null;
+                        });
+                        inFlight.add(new InFlightPart(upload, new Piece(key, length), n, merging, buffer));
+                        tail.clear();
+                        tailSize = 0;
+                        while (inFlight.size() >= 2) {
+                            record(inFlight.poll(), parts);
+                        }
+                        continue;
                     }
-                    tail.clear();
-                    tailSize = 0;
-                    continue;
+                    while (!inFlight.isEmpty()) {
+                        record(inFlight.poll(), parts);
+                    }
+                    if (n > 0) {
+                        String key = pieceKey();
+                        bucket.put(key, new ByteArrayInputStream(buffer, 0, n), n);
+                        tail.add(new Piece(key, n));
+                        List<Piece> all = new ArrayList<>(parts);
+                        all.addAll(tail);
+                        save(all, state.size() + n);
+                    }
+                    return state.size();
                 }
-                if (n > 0) {
-                    String key = pieceKey();
-                    bucket.put(key, new ByteArrayInputStream(buffer, 0, n), n);
-                    tail.add(new Piece(key, n));
-                    List<Piece> all = new ArrayList<>(parts);
-                    all.addAll(tail);
-                    save(all, state.size() + n);
+            } finally {
+                for (InFlightPart abandoned : inFlight) { // a failure: let uploads already started end
+                    try {
+                        abandoned.upload().get();
+                    } catch (Exception ignored) {
+                        // their pieces are not recorded; expiry or cancel removes them
+                    }
                 }
-                return state.size();
+                held.forEach(buffers::offer);
+            }
+        }
+
+        /**
+         * A part-sized buffer: a free one this request holds, a new one while the pool is under
+         * its cap, the buffer of this request's oldest upload once it is done, or (nothing in
+         * flight) the next one another request gives back.
+         */
+        private byte[] partBuffer(java.util.ArrayDeque<InFlightPart> inFlight, List<Piece> parts, List<byte[]> held)
+                throws IOException {
+            for (byte[] mine : held) {
+                if (inFlight.stream().noneMatch(p -> p.buffer() == mine)) {
+                    return mine;
+                }
+            }
+            byte[] buffer = buffers.poll();
+            if (buffer == null && allocated.incrementAndGet() <= maxBuffers) {
+                buffer = new byte[partSize];
+            } else if (buffer == null) {
+                allocated.decrementAndGet();
+                if (!inFlight.isEmpty()) {
+                    InFlightPart oldest = inFlight.poll();
+                    record(oldest, parts);
+                    return oldest.buffer();
+                }
+                try {
+                    buffer = buffers.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for an upload buffer");
+                }
+            }
+            held.add(buffer);
+            return buffer;
+        }
+
+        /** Waits for a part's upload and records it (and drops the small pieces it merged). */
+        private void record(InFlightPart part, List<Piece> parts) throws IOException {
+            try {
+                part.upload().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while uploading a part");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+            parts.add(part.piece());
+            save(parts, state.size() + part.newBytes());
+            for (Piece merged : part.merged()) {
+                bucket.delete(merged.key());
             }
         }
 

@@ -159,8 +159,12 @@ public final class S3TestServer implements AutoCloseable {
             try {
                 checkCondition(container, name, options);
                 AtomicLong counter = name.contains("/piece-") || name.contains("/data-") ? content : records;
-                Blob counted = blob.toBuilder().payload(new Counting(blob.getPayload(), counter)).build();
-                return super.putBlob(container, counted, options);
+                AtomicLong thisPut = new AtomicLong();
+                Blob counted = blob.toBuilder().payload(new Counting(blob.getPayload(), thisPut)).build();
+                String etag = super.putBlob(container, counted, options);
+                counter.addAndGet(thisPut.get());
+                slowDown(thisPut.get());
+                return etag;
             } finally {
                 lock.unlock();
             }
@@ -198,6 +202,24 @@ public final class S3TestServer implements AutoCloseable {
             }
         }
 
+
+        /**
+         * For measurements only: with -Dberth.s3test.putLatencyMs=L and
+         * -Dberth.s3test.putMBps=R, each PUT takes L ms plus its size at R MB/s, roughly what one
+         * connection to a cloud object store does, so a benchmark can see what waiting for S3 costs.
+         */
+        private static void slowDown(long bytes) {
+            long latency = Long.getLong("berth.s3test.putLatencyMs", 0);
+            long rate = Long.getLong("berth.s3test.putMBps", 0);
+            long millis = latency + (rate > 0 ? bytes / (rate * 1000) : 0);
+            if (millis > 0) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
 
         private void checkCondition(String container, String name, PutOptions options) {
             if (options == null || (options.ifMatch() == null && options.ifNoneMatch() == null)) {
