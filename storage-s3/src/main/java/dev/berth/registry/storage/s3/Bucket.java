@@ -78,10 +78,6 @@ final class Bucket implements AutoCloseable {
         this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
 
-    String name() {
-        return bucket;
-    }
-
     /** The object at {@code key}, tombstones included; empty when there is none. */
     Optional<Stored> read(String key) throws IOException {
         try {

@@ -22,7 +22,7 @@ import java.util.Optional;
  *                                           name character, so keys list in name order, and
  *                                           catalog/a! never blocks catalog/a/b! on stores
  *                                           that map keys to files)
- * uploads/ID/state, uploads/ID/piece-N      upload sessions
+ * uploads/ID/state, uploads/ID/piece-RANDOM upload sessions (the state lists the pieces in order)
  * </pre>
  */
 final class Keys {
@@ -108,8 +108,9 @@ final class Keys {
         return UPLOADS + id + "/state";
     }
 
-    static String uploadPiece(String id, long seq) {
-        return UPLOADS + id + String.format("/piece-%08d", seq);
+    /** A new piece of upload {@code id}; random, so nodes writing pieces of one session never collide. */
+    static String newUploadPiece(String id) {
+        return UPLOADS + id + "/piece-" + Long.toUnsignedString(Records.nonce(), 36);
     }
 
     /** The digest at the end of a key that ends in {@code ALG/HEX}. */
@@ -121,19 +122,6 @@ final class Keys {
         }
         try {
             return Optional.of(Digest.parse(key.substring(before + 1, slash) + ":" + key.substring(slash + 1)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** For {@code repositories/REPO/_layers/ALG/HEX}: REPO. */
-    static Optional<Repository> repositoryOfLink(String key) {
-        int at = key.indexOf(LAYERS);
-        if (!key.startsWith(REPOSITORIES) || at < 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Repository.parse(key.substring(REPOSITORIES.length(), at)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

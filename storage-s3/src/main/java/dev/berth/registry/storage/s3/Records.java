@@ -32,9 +32,6 @@ final class Records {
 
     /** A repository's link to a blob: the item online GC collects; {@code gen} names the data. */
     record Link(String state, long nonce, long lastUsed, long size, String gen) {
-        Link with(String newState, long now) {
-            return new Link(newState, nonce(), now, size, gen);
-        }
     }
 
     /** The one record per digest saying which data object holds the content, if any. */

@@ -293,7 +293,7 @@ final class S3UploadHandler implements UploadHandler {
         }
 
         private String pieceKey() {
-            return Keys.UPLOADS + id + "/piece-" + Long.toUnsignedString(Records.nonce(), 36);
+            return Keys.newUploadPiece(id);
         }
 
         /** Records the session's new pieces; fails if another request changed it meanwhile. */
