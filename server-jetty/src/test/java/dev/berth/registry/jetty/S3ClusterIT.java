@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,12 +63,7 @@ class S3ClusterIT {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3TestServer.start();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
+        s3 = S3TestServer.shared();
     }
 
     @BeforeEach

@@ -8,7 +8,6 @@ import dev.berth.registry.tck.StorageTck;
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
@@ -22,12 +21,7 @@ class S3StorageTckTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = S3TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
+        server = S3TestServer.shared();
     }
 
     static Storage open(String checksum) throws IOException {

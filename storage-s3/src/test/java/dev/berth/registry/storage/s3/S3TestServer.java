@@ -54,6 +54,27 @@ public final class S3TestServer implements AutoCloseable {
         this.external = external;
     }
 
+    private static S3TestServer shared;
+
+    /**
+     * One server for the whole test JVM, started on first use and stopped when the JVM exits:
+     * test classes keep apart by key prefix ({@link #settings}), and each saves the start.
+     */
+    public static synchronized S3TestServer shared() throws Exception {
+        if (shared == null) {
+            S3TestServer server = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    // the JVM is exiting
+                }
+            }, "s3-test-server-stop"));
+            shared = server;
+        }
+        return shared;
+    }
+
     /** Starts s3proxy with one bucket, or points at the store named by BERTH_S3_* variables. */
     public static S3TestServer start() throws Exception {
         String externalEndpoint = System.getenv("BERTH_S3_ENDPOINT");
