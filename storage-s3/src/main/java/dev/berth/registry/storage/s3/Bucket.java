@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -99,13 +98,14 @@ final class Bucket implements AutoCloseable {
         return read(key).filter(s -> !s.tombstone());
     }
 
-    /** Size of the object at {@code key}, or empty. */
-    Optional<HeadObjectResponse> head(String key) throws IOException {
+    /** Whether an object (a tombstone included) is at {@code key}. */
+    boolean exists(String key) throws IOException {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(prefix + key)));
+            s3.headObject(b -> b.bucket(bucket).key(prefix + key));
+            return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return Optional.empty();
+                return false;
             }
             throw failure("inspect", key, e);
         } catch (SdkException e) {

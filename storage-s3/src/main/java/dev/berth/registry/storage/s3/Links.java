@@ -164,7 +164,7 @@ final class Links {
             String gen = Records.generation();
             String dataKey = Keys.data(digest, gen);
             source.get().writeTo(dataKey);
-            Content fresh = new Content(Records.LIVE, gen, size, Records.nonce(), now());
+            Content fresh = new Content(Records.LIVE, gen, size, Records.nonce());
             if (bucket.putIf(key, Records.write(fresh), Condition.of(current)).isPresent()) {
                 return Optional.of(fresh);
             }
@@ -178,7 +178,7 @@ final class Links {
         if (catalogued.contains(repo)) {
             return;
         }
-        if (bucket.head(Keys.catalog(repo)).isEmpty()) {
+        if (!bucket.exists(Keys.catalog(repo))) {
             bucket.put(Keys.catalog(repo), new byte[] {'1'});
         }
         catalogued.add(repo);

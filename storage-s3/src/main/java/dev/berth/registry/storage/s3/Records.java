@@ -35,7 +35,7 @@ final class Records {
     }
 
     /** The one record per digest saying which data object holds the content, if any. */
-    record Content(String state, String gen, long size, long nonce, long written) {
+    record Content(String state, String gen, long size, long nonce) {
     }
 
     /** A manifest of a repository, its bytes and what the collector and referrers need. */

@@ -228,7 +228,7 @@ final class S3Collection implements CollectionHandler {
             if (Records.DOOMED.equals(content.state()) && !stored.get().lastModified().isBefore(leftoverCutoff)) {
                 continue; // another collector is at it right now
             }
-            Content doom = new Content(Records.DOOMED, content.gen(), content.size(), Records.nonce(), links.now());
+            Content doom = new Content(Records.DOOMED, content.gen(), content.size(), Records.nonce());
             bucket.putIf(key, Records.write(doom), Condition.matches(stored.get().etag())).ifPresent(etag -> {
                 doomed.put(digest, etag);
                 doomedContent.put(digest, doom);
@@ -242,7 +242,7 @@ final class S3Collection implements CollectionHandler {
                 Content doom = doomedContent.get(digest);
                 String key = Keys.content(digest);
                 if (linkedNow.contains(digest)) {
-                    Content back = new Content(Records.LIVE, doom.gen(), doom.size(), Records.nonce(), links.now());
+                    Content back = new Content(Records.LIVE, doom.gen(), doom.size(), Records.nonce());
                     bucket.putIf(key, Records.write(back), Condition.matches(d.getValue()));
                     continue;
                 }

@@ -183,7 +183,7 @@ final class S3ManifestHandler implements ManifestHandler {
 
     @Override
     public Page<Tag> tags(Repository repo, Optional<Tag> after, int limit) throws IOException {
-        if (bucket.head(Keys.catalog(repo)).isEmpty()) {
+        if (!bucket.exists(Keys.catalog(repo))) {
             throw new NotFoundException("repository " + repo + " is not known");
         }
         String prefix = Keys.tags(repo);

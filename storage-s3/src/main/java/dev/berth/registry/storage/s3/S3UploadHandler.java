@@ -128,6 +128,15 @@ final class S3UploadHandler implements UploadHandler {
         uploader.shutdown();
     }
 
+    /** Removes the trailing pieces smaller than a part from {@code pieces} and returns them, in order. */
+    private static List<Piece> takeSmallTail(List<Piece> pieces) {
+        List<Piece> tail = new ArrayList<>();
+        while (!pieces.isEmpty() && pieces.get(pieces.size() - 1).size() < MIN_PART) {
+            tail.add(0, pieces.remove(pieces.size() - 1));
+        }
+        return tail;
+    }
+
     private void removeSession(String id) throws IOException {
         bucket.delete(Keys.uploadState(id));
         List<String> keys = new ArrayList<>();
@@ -178,10 +187,7 @@ final class S3UploadHandler implements UploadHandler {
         @Override
         public long append(InputStream chunk) throws IOException {
             List<Piece> parts = new ArrayList<>(state.pieces());
-            List<Piece> tail = new ArrayList<>();
-            while (!parts.isEmpty() && parts.get(parts.size() - 1).size() < MIN_PART) {
-                tail.add(0, parts.remove(parts.size() - 1));
-            }
+            List<Piece> tail = takeSmallTail(parts);
             long tailSize = tail.stream().mapToLong(Piece::size).sum();
             java.util.ArrayDeque<InFlightPart> inFlight = new java.util.ArrayDeque<>();
             List<byte[]> held = new ArrayList<>(); // pool buffers this request holds
@@ -344,10 +350,7 @@ final class S3UploadHandler implements UploadHandler {
         @Override
         public void commit(Digest digest) throws IOException {
             List<Piece> pieces = new ArrayList<>(state.pieces());
-            List<Piece> tail = new ArrayList<>();
-            while (!pieces.isEmpty() && pieces.get(pieces.size() - 1).size() < MIN_PART) {
-                tail.add(0, pieces.remove(pieces.size() - 1));
-            }
+            List<Piece> tail = takeSmallTail(pieces);
             if (tail.size() > 1) { // parts but the last must be 5 MiB or more: merge the small ones
                 String key = pieceKey();
                 long length = tail.stream().mapToLong(Piece::size).sum();

@@ -76,7 +76,7 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     /** Starts s3proxy with one bucket, or points at the store named by BERTH_S3_* variables. */
-    public static S3TestServer start() throws Exception {
+    private static S3TestServer start() throws Exception {
         String externalEndpoint = System.getenv("BERTH_S3_ENDPOINT");
         if (externalEndpoint != null && !externalEndpoint.isBlank()) {
             Map<String, String> settings = new HashMap<>();
