@@ -66,7 +66,7 @@ final class Blobs {
             }
             if (in instanceof FileBacked file && ex.request.getServletContext().getAttribute(FileSender.ATTRIBUTE)
                     instanceof FileSender sender) {
-                sender.send(ex.response, file.channel(), start, length);
+                sender.send(ex.request, ex.response, file.channel(), start, length);
                 return;
             }
             if (start > 0) {

@@ -105,7 +105,7 @@ public final class BerthServer implements AutoCloseable {
     static BerthServer start(Registry registry, String host, int port, boolean requestLog, Duration shutdownIdle,
                              Optional<SslContextFactory.Server> tls) throws IOException {
         return start(registry, new Listener(host, port, requestLog ? Optional.of(ncsaLog()) : Optional.empty(),
-                shutdownIdle, tls, Duration.ofMinutes(5), Listener.DEFAULT_HEADER_BYTES, 0, java.util.Map.of()));
+                shutdownIdle, tls, Duration.ofMinutes(5), Listener.DEFAULT_HEADER_BYTES, 0, java.util.Map.of(), false));
     }
 
     /**
@@ -115,10 +115,12 @@ public final class BerthServer implements AutoCloseable {
      * @param maxHeaderBytes larger request headers get 431
      * @param minBytesPerSecond a request body arriving slower than this on average is cut off (0: no floor)
      * @param servlets       further servlets by path (the token endpoint), next to the registry at /
+     * @param sendfile       blob bodies by sendfile(2) on plain HTTP/1.1 ({@link ZeroCopySend})
      */
     record Listener(String host, int port, Optional<org.eclipse.jetty.server.RequestLog> requestLog, Duration shutdownIdle,
                     Optional<SslContextFactory.Server> tls, Duration readTimeout, int maxHeaderBytes,
-                    long minBytesPerSecond, java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets) {
+                    long minBytesPerSecond, java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets,
+                    boolean sendfile) {
         static final int DEFAULT_HEADER_BYTES = 16 * 1024;
     }
 
@@ -178,7 +180,7 @@ public final class BerthServer implements AutoCloseable {
             context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(
                     new SlowBodyFilter(listener.minBytesPerSecond())), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        context.setAttribute(FileSender.ATTRIBUTE, new JettyFileSender());
+        context.setAttribute(FileSender.ATTRIBUTE, new JettyFileSender(listener.sendfile()));
         GracefulHandler graceful = new GracefulHandler(context);
         graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());
         server.setHandler(graceful);

@@ -176,6 +176,10 @@ public final class Main implements Callable<Integer> {
             description = "Longest wait between delivery attempts (default: ${DEFAULT-VALUE}).")
     String webhookMaxBackoff;
 
+    @Option(names = "--sendfile", description = "Send blob bodies with sendfile(2) on plain HTTP/1.1 (zero-copy). "
+            + "Off by default: measured slower than buffered sends on loopback and on the benchmark VM (README, Performance).")
+    boolean sendfile;
+
     @Option(names = "--read-only", description = "Start in read-only mode (pulls only); switch with POST /admin/read-only or SIGUSR1.")
     boolean readOnly;
 
@@ -253,7 +257,7 @@ public final class Main implements Callable<Integer> {
                 : observability.accessLog(logFormat);
         BerthServer server = BerthServer.start(registry, new BerthServer.Listener(host, port, Optional.of(requestLog),
                 Duration.ofSeconds(5), tls, duration("--read-timeout", readTimeout), maxHeaderBytes, minUploadRate,
-                servlets));
+                servlets, sendfile));
         observability.bind(registry, server.threadPool());
         ReadOnlySignal.install(registry, out);
         List<AutoCloseable> services = new ArrayList<>();
