@@ -159,6 +159,94 @@ class OperationsIT {
         }
     }
 
+    /** Sum of every sample of a metric, whatever its labels. */
+    static double sampleAnyLabels(String scrape, String name) {
+        double sum = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    @DisplayName("webhooks: a full queue drops its oldest events, counts them, and the request never waits")
+    void webhookQueueDropsOldest() throws Exception {
+        int port;
+        try (ServerSocket reserve = new ServerSocket(0)) {
+            port = reserve.getLocalPort(); // the receiver is down until all pushes are done
+        }
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                "--webhook", "http://127.0.0.1:" + port + "/hook", "--webhook-queue", "2",
+                "--webhook-max-backoff", "500ms", "--gc-interval", "off", "--admin-address", "127.0.0.1:0")) {
+            URI base = server.uri();
+            URI admin = GcIT.adminUri(server);
+            Http.pushImage(base, "drop/app", "v1", "layer one".getBytes(StandardCharsets.UTF_8));
+            // the sender takes v1 and retries it; wait until it has, so the queue holds only what follows
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sampleAnyLabels(scrape(admin), "berth_webhook_queued") != 0) {
+                assertTrue(System.nanoTime() < deadline, "the sender never took the first event");
+                Thread.sleep(50);
+            }
+            for (String tag : List.of("v2", "v3", "v4")) {
+                Http.pushImage(base, "drop/app", tag, ("layer " + tag).getBytes(StandardCharsets.UTF_8));
+            }
+            String scraped = scrape(admin);
+            assertEquals(1, sampleAnyLabels(scraped, "berth_webhook_dropped_total"), "v2 dropped: " + scraped);
+            assertEquals(2, sampleAnyLabels(scraped, "berth_webhook_queued"));
+
+            BlockingQueue<String> subjects = new LinkedBlockingQueue<>();
+            HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            receiver.createContext("/hook", exchange -> {
+                subjects.add(JSON.readTree(exchange.getRequestBody().readAllBytes()).get("subject").asText());
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            receiver.start();
+            try {
+                List<String> got = new ArrayList<>();
+                while (got.size() < 3) {
+                    String subject = subjects.poll(30, TimeUnit.SECONDS);
+                    assertTrue(subject != null, "delivered after the receiver came up: " + got);
+                    got.add(subject);
+                }
+                assertEquals(List.of("drop/app:v1", "drop/app:v3", "drop/app:v4"), got);
+                assertEquals(null, subjects.poll(1, TimeUnit.SECONDS), "nothing else: v2 was dropped");
+            } finally {
+                receiver.stop(0);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("readiness: 503 with the reason while the storage cannot list, 200 again once it can")
+    void readinessFollowsStorage() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", data.toString(),
+                "--gc-interval", "off", "--admin-address", "127.0.0.1:0")) {
+            URI admin = GcIT.adminUri(server);
+            Http.pushImage(server.uri(), "ready/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, Http.get(admin, "/health/ready").statusCode());
+
+            // the repositories directory turns into a file: listings fail as on a broken mount
+            Path repositories = data.resolve("repositories");
+            Path aside = data.resolve("repositories-aside");
+            Files.move(repositories, aside);
+            Files.writeString(repositories, "not a directory");
+            HttpResponse<byte[]> broken = Http.get(admin, "/health/ready");
+            assertEquals(503, broken.statusCode());
+            JsonNode body = JSON.readTree(broken.body());
+            assertEquals("storage unavailable", body.get("status").asText());
+            assertTrue(body.get("reason").asText().contains("repositories"), body.toString());
+            assertEquals(200, Http.get(admin, "/health/live").statusCode(), "alive all the same");
+
+            Files.delete(repositories);
+            Files.move(aside, repositories);
+            assertEquals(200, Http.get(admin, "/health/ready").statusCode());
+        }
+    }
+
     /** Runs {@code java -jar berth.jar ARGS}; returns exit code and combined output. */
     record Run(int exit, String output) {
     }
