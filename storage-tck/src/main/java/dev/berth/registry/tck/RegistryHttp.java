@@ -4,6 +4,9 @@ package dev.berth.registry.tck;
 import dev.berth.registry.core.Registry;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -17,6 +20,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * needs. (The TCK cannot use server-jetty: that module depends on the backends that run the TCK.)
  */
 public final class RegistryHttp implements AutoCloseable {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     private final Server server;
     private final URI uri;
 
@@ -48,6 +53,17 @@ public final class RegistryHttp implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
     public URI uri() {
         return uri;
+    }
+
+    /** Sends one request; {@code headers} are name, value, name, value… */
+    public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Override

@@ -35,8 +35,17 @@ final class DiskManifestHandler implements ManifestHandler {
 
     private final Layout layout;
     private final DiskBlobHandler blobs;
+    /**
+     * Tags kept in memory, at most about this many over all repositories (a few hundred bytes
+     * each): a registry with millions of tags must not fill the heap with them.
+     */
+    static final int TAG_CACHE_ENTRIES = 100_000;
+
     /** Tags known per repository; changed only under the tag's lock, after the file. */
     private final Map<Repository, Map<Tag, Digest>> tagCache = new ConcurrentHashMap<>();
+    private final int maxCachedTags;
+    /** Entries in tagCache, approximately (a put racing a clear may be miscounted). */
+    private final AtomicLong cachedTags = new AtomicLong();
     private final ReentrantLock[] tagLocks = new ReentrantLock[256];
     /** Manifests by repository and digest; filled and emptied under the digest's lock. */
     private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
@@ -50,8 +59,9 @@ final class DiskManifestHandler implements ManifestHandler {
     private record InFlight(Repository repo, Set<Digest> digests) {
     }
 
-    DiskManifestHandler(Layout layout, DiskBlobHandler blobs, Claims claims) {
+    DiskManifestHandler(Layout layout, DiskBlobHandler blobs, Claims claims, int maxCachedTags) {
         this.layout = layout;
+        this.maxCachedTags = maxCachedTags;
         this.blobs = blobs;
         this.claims = claims;
         for (int i = 0; i < tagLocks.length; i++) {
@@ -63,8 +73,32 @@ final class DiskManifestHandler implements ManifestHandler {
         return tagLocks[Math.floorMod(31 * repo.hashCode() + tag.hashCode(), tagLocks.length)];
     }
 
-    private Map<Tag, Digest> tagsOf(Repository repo) {
-        return tagCache.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
+    /** Call with the tag's lock held, after the tag file changed. */
+    private void cacheTag(Repository repo, Tag tag, Digest digest) {
+        Map<Tag, Digest> known = tagCache.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
+        if (known.put(tag, digest) == null && cachedTags.incrementAndGet() > maxCachedTags) {
+            // crude but safe, like the manifest cache: every miss reads the tag file again
+            tagCache.clear();
+            cachedTags.set(0);
+        }
+    }
+
+    /** Call with the tag's lock held, after the tag file changed. */
+    private void uncacheTag(Repository repo, Tag tag) {
+        Map<Tag, Digest> known = tagCache.get(repo);
+        if (known != null && known.remove(tag) != null) {
+            cachedTags.decrementAndGet();
+        }
+    }
+
+    /** Tags held in memory now (for tests of the bound). */
+    long cachedTagCount() {
+        return tagCache.values().stream().mapToLong(Map::size).sum();
+    }
+
+    /** Repositories with a tag map in memory now (for tests). */
+    int cachedTagRepositories() {
+        return tagCache.size();
     }
 
     private static String key(Repository repo, Digest digest) {
@@ -122,8 +156,8 @@ final class DiskManifestHandler implements ManifestHandler {
 
     @Override
     public Digest resolve(Repository repo, Tag tag) throws IOException {
-        Map<Tag, Digest> known = tagsOf(repo);
-        Digest cached = known.get(tag);
+        Map<Tag, Digest> known = tagCache.get(repo); // a miss creates nothing: probes cost no memory
+        Digest cached = known == null ? null : known.get(tag);
         if (cached != null) {
             return cached;
         }
@@ -131,7 +165,7 @@ final class DiskManifestHandler implements ManifestHandler {
         lock.lock();
         try {
             Digest digest = readTag(repo, tag);
-            known.put(tag, digest);
+            cacheTag(repo, tag, digest);
             return digest;
         } finally {
             lock.unlock();
@@ -203,7 +237,7 @@ final class DiskManifestHandler implements ManifestHandler {
             tagLock.lock();
             try {
                 Durable.write(layout.tmp(), layout.tag(repo, tag), target);
-                tagsOf(repo).put(tag, digest);
+                cacheTag(repo, tag, digest);
             } finally {
                 tagLock.unlock();
             }
@@ -229,7 +263,7 @@ final class DiskManifestHandler implements ManifestHandler {
             try {
                 if (readTag(repo, tag).equals(digest)) {
                     Durable.delete(layout.tag(repo, tag));
-                    tagsOf(repo).remove(tag);
+                    uncacheTag(repo, tag);
                 }
             } catch (NotFoundException e) {
                 // removed concurrently
@@ -321,7 +355,7 @@ final class DiskManifestHandler implements ManifestHandler {
         ReentrantLock lock = tagLock(repo, tag);
         lock.lock();
         try {
-            tagsOf(repo).remove(tag);
+            uncacheTag(repo, tag);
             if (!Durable.delete(layout.tag(repo, tag))) {
                 throw new NotFoundException("tag " + tag + " is not in " + repo);
             }

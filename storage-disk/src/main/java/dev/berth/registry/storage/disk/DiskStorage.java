@@ -31,11 +31,11 @@ public final class DiskStorage implements Storage {
         return t;
     });
 
-    private DiskStorage(Layout layout, boolean syncChunks) {
+    private DiskStorage(Layout layout, boolean syncChunks, int tagCacheEntries) {
         DigestLocks locks = new DigestLocks();
         Claims claims = new Claims();
         this.blobs = new DiskBlobHandler(layout, locks, flusher, claims);
-        this.manifests = new DiskManifestHandler(layout, blobs, claims);
+        this.manifests = new DiskManifestHandler(layout, blobs, claims, tagCacheEntries);
         this.uploads = new DiskUploadHandler(layout, blobs, syncChunks);
         this.collection = new DiskCollection(layout, blobs, manifests, claims);
     }
@@ -51,6 +51,11 @@ public final class DiskStorage implements Storage {
      * at the latest when its blob is committed).
      */
     public static DiskStorage open(Path root, boolean syncChunks) throws IOException {
+        return open(root, syncChunks, DiskManifestHandler.TAG_CACHE_ENTRIES);
+    }
+
+    /** Like {@link #open(Path, boolean)}, keeping at most about {@code tagCacheEntries} tags in memory. */
+    static DiskStorage open(Path root, boolean syncChunks, int tagCacheEntries) throws IOException {
         Layout layout = new Layout(root.toAbsolutePath().normalize());
         Durable.mkdirs(layout.root());
         if (!Files.isWritable(layout.root())) {
@@ -78,7 +83,7 @@ public final class DiskStorage implements Storage {
                 Files.deleteIfExists(p); // never published: a crash interrupted its write
             }
         }
-        DiskStorage storage = new DiskStorage(layout, syncChunks);
+        DiskStorage storage = new DiskStorage(layout, syncChunks, tagCacheEntries);
         storage.lock = lockFile;
         return storage;
     }

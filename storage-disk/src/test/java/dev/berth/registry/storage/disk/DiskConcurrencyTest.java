@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.tck.RegistryHttp;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +37,6 @@ class DiskConcurrencyTest {
     @TempDir
     Path root;
     private RegistryHttp server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
@@ -53,12 +49,7 @@ class DiskConcurrencyTest {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.uri() + path))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return server.send(method, path, body, headers);
     }
 
     private static <T> List<T> together(List<Callable<T>> tasks) throws Exception {
