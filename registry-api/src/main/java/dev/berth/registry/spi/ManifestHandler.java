@@ -61,6 +61,37 @@ public interface ManifestHandler {
     Page<Repository> repositories(Optional<Repository> after, int limit) throws IOException;
 
     /**
+     * What {@link #forEachRepository} calls for each repository: false stops the walk. {@code X}
+     * is a further checked exception the visitor may throw (inferred; none by default).
+     */
+    @FunctionalInterface
+    interface RepositoryVisitor<X extends Exception> {
+        boolean visit(Repository repo) throws IOException, X;
+    }
+
+    /**
+     * Visits the repositories after {@code after} in order, reading {@link #repositories} a page
+     * of {@code pageSize} at a time, until they end or the visitor returns false; returns whether
+     * it stopped early.
+     */
+    default <X extends Exception> boolean forEachRepository(Optional<Repository> after, int pageSize,
+                                                           RepositoryVisitor<X> visitor) throws IOException, X {
+        Optional<Repository> last = after;
+        while (true) {
+            Page<Repository> page = repositories(last, pageSize);
+            for (Repository repo : page.items()) {
+                if (!visitor.visit(repo)) {
+                    return true;
+                }
+            }
+            if (!page.more() || page.items().isEmpty()) {
+                return false;
+            }
+            last = Optional.of(page.items().get(page.items().size() - 1));
+        }
+    }
+
+    /**
      * referrers-1: descriptors of the manifests of {@code repo} whose subject is
      * {@code subject}, whether or not the subject itself exists; empty when none.
      */

@@ -7,7 +7,6 @@ import dev.berth.registry.spi.CollectionHandler;
 import dev.berth.registry.spi.CollectionHandler.Item;
 import dev.berth.registry.spi.CollectionHandler.Kind;
 import dev.berth.registry.spi.CollectionHandler.StoredManifest;
-import dev.berth.registry.spi.Page;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -260,22 +259,15 @@ public final class Collector {
         Instant cutoff = started.minus(grace);
         Tally tally = new Tally();
         logger.log(Level.DEBUG, () -> "gc: " + (dryRun ? "dry run" : "pass") + " started, grace " + grace);
-        Optional<Repository> after = Optional.empty();
-        while (true) {
-            Page<Repository> page = registry.storage().manifests().repositories(after, Listings.MAX_PAGE);
-            for (Repository repo : page.items()) {
-                tally.repositories++;
-                tally.progress(repo);
-                if (untagged.test(repo)) {
-                    collectManifests(repo, cutoff, dryRun, tally);
-                }
-                collectBlobs(repo, cutoff, dryRun, tally);
+        registry.storage().manifests().forEachRepository(Optional.empty(), Listings.MAX_PAGE, repo -> {
+            tally.repositories++;
+            tally.progress(repo);
+            if (untagged.test(repo)) {
+                collectManifests(repo, cutoff, dryRun, tally);
             }
-            if (!page.more() || page.items().isEmpty()) {
-                break;
-            }
-            after = Optional.of(page.items().get(page.items().size() - 1));
-        }
+            collectBlobs(repo, cutoff, dryRun, tally);
+            return true;
+        });
         int expired = 0;
         if (!dryRun) {
             tally.bytes += store.reclaimUnlinked(cutoff);

@@ -61,22 +61,14 @@ final class Listings {
             return options.storage().manifests().repositories(last, n);
         }
         List<Repository> visible = new java.util.ArrayList<>();
-        Optional<Repository> after = last;
-        while (true) {
-            Page<Repository> page = options.storage().manifests().repositories(after, MAX_PAGE);
-            for (Repository repo : page.items()) {
-                if (ex.mayPull(repo)) {
-                    visible.add(repo);
-                    if (visible.size() > n) {
-                        return new Page<>(visible.subList(0, n), true);
-                    }
-                }
+        // one past n tells whether there is more
+        options.storage().manifests().forEachRepository(last, MAX_PAGE, repo -> {
+            if (ex.mayPull(repo)) {
+                visible.add(repo);
             }
-            if (!page.more() || page.items().isEmpty()) {
-                return new Page<>(visible, false);
-            }
-            after = Optional.of(page.items().get(page.items().size() - 1));
-        }
+            return visible.size() <= n;
+        });
+        return Page.of(visible, n);
     }
 
     void referrers(Exchange ex) throws IOException {

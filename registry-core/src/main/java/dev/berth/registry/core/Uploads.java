@@ -6,7 +6,6 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.NotFoundException;
-import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.Upload;
 import dev.berth.registry.spi.VerifyingInputStream;
 import java.io.IOException;
@@ -104,29 +103,27 @@ final class Uploads {
         }
     }
 
+    /** How many repositories a mount without {@code from} searches, at most. */
+    private static final int MOUNT_SEARCH_LIMIT = 100_000;
+
     /** Off by default: it lets a pusher probe for digests held in repositories it names nowhere. */
     private boolean mountFromAnyRepository(Exchange ex, BlobMountHandler mounter, Repository repo, Digest digest)
             throws IOException {
-        Optional<Repository> after = Optional.empty();
-        for (int pages = 0; pages < 100; pages++) {
-            Page<Repository> page = options.storage().manifests().repositories(after, 1000);
-            for (Repository from : page.items()) {
-                if (!ex.mayPull(from)) {
-                    continue;
-                }
+        int[] looked = {0};
+        boolean[] mounted = {false};
+        options.storage().manifests().forEachRepository(Optional.empty(), 1000, from -> {
+            if (ex.mayPull(from)) {
                 try {
                     mounter.mount(from, repo, digest);
-                    return true;
+                    mounted[0] = true;
+                    return false;
                 } catch (NotFoundException e) {
                     // not in this one
                 }
             }
-            if (!page.more() || page.items().isEmpty()) {
-                return false;
-            }
-            after = Optional.of(page.items().get(page.items().size() - 1));
-        }
-        return false;
+            return ++looked[0] < MOUNT_SEARCH_LIMIT;
+        });
+        return mounted[0];
     }
 
     void status(Exchange ex) throws IOException {

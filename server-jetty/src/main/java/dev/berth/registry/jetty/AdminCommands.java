@@ -12,7 +12,6 @@ import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.spi.CollectionHandler;
 import dev.berth.registry.spi.Manifest;
-import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.Storage;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,15 +47,8 @@ final class AdminCommands {
 
     private static List<Repository> repositories(Storage storage) throws java.io.IOException {
         List<Repository> all = new ArrayList<>();
-        Optional<Repository> after = Optional.empty();
-        while (true) {
-            Page<Repository> page = storage.manifests().repositories(after, 1000);
-            all.addAll(page.items());
-            if (!page.more() || page.items().isEmpty()) {
-                return all;
-            }
-            after = Optional.of(page.items().get(page.items().size() - 1));
-        }
+        storage.manifests().forEachRepository(Optional.empty(), 1000, all::add);
+        return all;
     }
 
     @Command(name = "gc", mixinStandardHelpOptions = true,

@@ -138,4 +138,32 @@ class RegistryOptionsTest {
             assertTrue(new String(push.body()).contains("UNSUPPORTED"), new String(push.body()));
         }
     }
+
+    @Test
+    @DisplayName("automaticCrossMount(true): a mount without from finds the blob in any repository the caller may pull")
+    void automaticCrossMount() throws Exception {
+        byte[] layer = "a layer pushed once, wanted in many repositories".getBytes(StandardCharsets.UTF_8);
+        try (BerthServer on = serve(memory().automaticCrossMount(true)); BerthServer off = serve(memory())) {
+            for (BerthServer server : new BerthServer[] {on, off}) {
+                URI base = URI.create(server.uri().toString().replaceAll("/$", ""));
+                // repositories before and after the one holding the blob, in name order
+                for (String repo : new String[] {"a/first", "b/second", "d/fourth"}) {
+                    Http.pushBlob(base, repo, ("other content of " + repo).getBytes(StandardCharsets.UTF_8));
+                }
+                Digest digest = Http.pushBlob(base, "c/holder", layer);
+                HttpResponse<byte[]> mount = send(base, "POST", "/v2/z/target/blobs/uploads/?mount=" + digest, null);
+                if (server == on) {
+                    assertEquals(201, mount.statusCode(), new String(mount.body(), StandardCharsets.UTF_8));
+                    assertEquals("/v2/z/target/blobs/" + digest, mount.headers().firstValue("Location").orElse(""));
+                    assertEquals(new String(layer, StandardCharsets.UTF_8), new String(
+                            send(base, "GET", "/v2/z/target/blobs/" + digest, null).body(), StandardCharsets.UTF_8));
+                    Digest nowhere = Digest.sha256("stored nowhere".getBytes(StandardCharsets.UTF_8));
+                    assertEquals(202, send(base, "POST", "/v2/z/target/blobs/uploads/?mount=" + nowhere, null)
+                            .statusCode(), "a digest no repository holds: an upload session, after the whole walk");
+                } else {
+                    assertEquals(202, mount.statusCode(), "off by default: an upload session instead");
+                }
+            }
+        }
+    }
 }
