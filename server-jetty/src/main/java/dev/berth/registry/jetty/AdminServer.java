@@ -4,14 +4,24 @@ package dev.berth.registry.jetty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -25,6 +35,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * POST /admin/gc[?dry-run=true]   run a collection pass now; answers its report as JSON
  * GET  /admin/gc                  the report of the last pass run from here or by the schedule
  * </pre>
+ * With a token ({@code --admin-token-file}), everything but {@code /health/*} (for probes) needs
+ * {@code Authorization: Bearer TOKEN}.
  */
 final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +49,21 @@ final class AdminServer implements AutoCloseable {
         this.connector = connector;
     }
 
+    /** Shortest token accepted: guessing one must stay out of reach. */
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    /** Reads the bearer token an operator keeps in {@code file} (surrounding whitespace ignored). */
+    static String readToken(Path file) throws IOException {
+        String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (token.length() < MIN_TOKEN_LENGTH || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw new IllegalArgumentException("--admin-token-file " + file + " must hold one token of at least "
+                    + MIN_TOKEN_LENGTH + " printable characters without spaces");
+        }
+        return token;
+    }
+
     static AdminServer start(String host, int port, Optional<Collector> collector, Registry registry,
-                             Observability observability) throws IOException {
+                             Observability observability, Optional<String> token) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("berth-admin");
         Server server = new Server(threads);
@@ -59,6 +84,8 @@ final class AdminServer implements AutoCloseable {
                 response.getOutputStream().write(observability.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         }), "/metrics");
+        token.ifPresent(t -> context.addFilter(new FilterHolder(new BearerFilter(t)), "/*",
+                EnumSet.of(DispatcherType.REQUEST)));
         server.setHandler(context);
         try {
             server.start();
@@ -126,6 +153,33 @@ final class AdminServer implements AutoCloseable {
             System.getLogger(AdminServer.class.getName()).log(System.Logger.Level.INFO,
                     "read-only mode " + (registry.isReadOnly() ? "on" : "off") + " (admin endpoint)");
             GcServlet.send(response, 200, Map.of("readOnly", registry.isReadOnly()));
+        }
+    }
+
+    /** Admits requests with the operator's token; health probes need none. */
+    private static final class BearerFilter extends HttpFilter {
+        private static final long serialVersionUID = 1L;
+        private final byte[] expected;
+
+        BearerFilter(String token) {
+            this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            String given = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
+            // the servlet path is what dispatch used (decoded, dot segments resolved), not the raw URI;
+            // the comparison takes constant time: it must not tell how much of a guess was right
+            if (request.getServletPath().equals("/health")
+                    || MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+                chain.doFilter(request, response);
+                return;
+            }
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"berth-admin\"");
+            GcServlet.send(response, 401, Map.of("error", given.isEmpty()
+                    ? "the admin endpoints need Authorization: Bearer <token from --admin-token-file>"
+                    : "wrong admin token"));
         }
     }
 

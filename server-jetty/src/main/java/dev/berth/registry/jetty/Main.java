@@ -94,6 +94,11 @@ public final class Main implements Callable<Integer> {
             description = "Serve the admin endpoints (POST /admin/gc) on this address; off by default. Keep it private.")
     String adminAddress;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Require Authorization: Bearer TOKEN on the admin endpoints (all but /health/*), "
+                    + "TOKEN being this file's content (at least 16 characters).")
+    Path adminTokenFile;
+
     @Option(names = "--auth", defaultValue = "auto", paramLabel = "none|basic|token",
             description = "How clients authenticate: none, basic (htpasswd) or token (Docker token flow); "
                     + "auto: basic when --htpasswd is given, else none (default: ${DEFAULT-VALUE}).")
@@ -272,8 +277,15 @@ public final class Main implements Callable<Integer> {
             if (colon < 0) {
                 throw new IllegalArgumentException("--admin-address must be HOST:PORT, not " + adminAddress);
             }
-            admin = Optional.of(AdminServer.start(adminAddress.substring(0, colon),
-                    Integer.parseInt(adminAddress.substring(colon + 1)), collector, registry, observability));
+            String adminHost = adminAddress.substring(0, colon);
+            Optional<String> adminToken = adminTokenFile == null ? Optional.empty()
+                    : Optional.of(AdminServer.readToken(adminTokenFile));
+            if (adminToken.isEmpty() && !isLoopback(adminHost)) {
+                out.println("Berth warning: the admin endpoints on " + adminAddress + " take requests from anyone"
+                        + " who can reach them; give --admin-token-file or bind them to 127.0.0.1");
+            }
+            admin = Optional.of(AdminServer.start(adminHost, Integer.parseInt(adminAddress.substring(colon + 1)),
+                    collector, registry, observability, adminToken));
             services.add(admin.get());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -338,6 +350,22 @@ public final class Main implements Callable<Integer> {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             return "localhost"; // only names the event source
+        }
+    }
+
+    /** Whether {@code host} names only this machine (an address literal or "localhost"; no lookup). */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            return false; // a name: do not resolve it just to print a warning
+        }
+        try {
+            return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -247,6 +247,54 @@ class OperationsIT {
         }
     }
 
+    @Test
+    @DisplayName("admin token: metrics and admin actions need the bearer token, health probes do not; weak tokens refused")
+    void adminToken() throws Exception {
+        Path tokenFile = dir.resolve("admin-token");
+        String token = "s3cret-admin-token-0123456789";
+        Files.writeString(tokenFile, token + "\n");
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                "--gc-interval", "off", "--admin-address", "127.0.0.1:0", "--admin-token-file", tokenFile.toString())) {
+            URI admin = GcIT.adminUri(server);
+            HttpResponse<byte[]> anonymous = Http.get(admin, "/metrics");
+            assertEquals(401, anonymous.statusCode());
+            assertEquals("Bearer realm=\"berth-admin\"", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+            assertEquals(401, Http.send(admin, "GET", "/metrics", null, "Authorization", "Bearer " + token + "x")
+                    .statusCode());
+            assertEquals(401, Http.send(admin, "GET", "/metrics", null, "Authorization", "Basic " + token).statusCode());
+            HttpResponse<byte[]> scraped = Http.send(admin, "GET", "/metrics", null, "Authorization", "Bearer " + token);
+            assertEquals(200, scraped.statusCode());
+            assertTrue(new String(scraped.body(), StandardCharsets.UTF_8).contains("berth_read_only"));
+
+            assertEquals(401, Http.send(admin, "POST", "/admin/read-only?enabled=true", new byte[0]).statusCode());
+            byte[] manifest = Http.pushImage(server.uri(), "token/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
+            assertEquals(201, Http.send(server.uri(), "PUT", "/v2/token/app/manifests/v2", manifest, "Content-Type", OCI)
+                    .statusCode(), "the refused request changed nothing: still writable");
+            assertEquals(401, Http.send(admin, "POST", "/admin/gc", new byte[0]).statusCode());
+            assertEquals(200, Http.send(admin, "POST", "/admin/gc", new byte[0], "Authorization", "Bearer " + token)
+                    .statusCode());
+            assertEquals(200, Http.get(admin, "/health/live").statusCode(), "probes need no token");
+            try (java.net.Socket raw = Http.connect(admin)) { // the client would resolve the dots itself
+                Http.write(raw.getOutputStream(), "GET /health/../metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                String status = Http.statusLine(raw.getInputStream());
+                assertFalse(status.contains(" 200"), "dot segments do not reach /metrics past the filter: " + status);
+            }
+            assertEquals(200, Http.get(admin, "/health/ready").statusCode());
+        }
+        Path weak = dir.resolve("weak-token");
+        Files.writeString(weak, "short");
+        Run refused = berth(Map.of(), "--data-dir", dir.resolve("data2").toString(), "--port", "0", "--host",
+                "127.0.0.1", "--admin-address", "127.0.0.1:0", "--admin-token-file", weak.toString());
+        assertTrue(refused.exit() != 0 && refused.output().contains("at least 16"), refused.output());
+        // without a token, an admin listener beyond loopback is announced with a warning
+        for (String local : List.of("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost")) {
+            assertTrue(Main.isLoopback(local), local);
+        }
+        for (String open : List.of("0.0.0.0", "::", "10.1.2.3", "admin.example")) {
+            assertFalse(Main.isLoopback(open), open);
+        }
+    }
+
     /** Runs {@code java -jar berth.jar ARGS}; returns exit code and combined output. */
     record Run(int exit, String output) {
     }
