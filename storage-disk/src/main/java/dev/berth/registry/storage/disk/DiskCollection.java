@@ -192,6 +192,9 @@ final class DiskCollection implements CollectionHandler {
                     }
                 }
             }
+            // repositories emptied by this or earlier passes (and a crash's leftovers) would
+            // otherwise stay as directory trees that every catalog and GC walk goes through
+            Durable.pruneEmptyDirectories(layout.repositories());
             return freed;
         } finally {
             blobs.stopTrackingLinks();

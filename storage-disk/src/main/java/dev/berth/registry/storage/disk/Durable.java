@@ -78,24 +78,81 @@ final class Durable {
 
     /** Renames an fsynced file onto {@code target} (replacing it) and fsyncs the directories. */
     static void publish(Path fsyncedFile, Path target) throws IOException {
-        mkdirs(target.getParent());
-        try {
-            Files.move(fsyncedFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the data directory must be on one filesystem that supports atomic rename", e);
-        }
+        intoDirectory(target.getParent(), () -> {
+            try {
+                Files.move(fsyncedFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the data directory must be on one filesystem that supports atomic rename", e);
+            }
+        });
         fsyncDir(target.getParent());
+    }
+
+    private interface DirectoryWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Creates {@code dir} if needed and runs {@code write} in it; when garbage collection removed
+     * the directory in between (it prunes empty repository directories), creates it again and
+     * retries, a few times at most.
+     */
+    private static void intoDirectory(Path dir, DirectoryWrite write) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            mkdirs(dir);
+            try {
+                write.run();
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt >= 5 || Files.isDirectory(dir)) {
+                    throw e; // not the directory that went missing, or a directory that keeps going
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes the empty directories under {@code root} (never root itself), deepest first. Safe
+     * against concurrent writers: a directory is removed only while empty (rmdir fails
+     * otherwise), and writers recreate a directory that went in between.
+     */
+    static int pruneEmptyDirectories(Path root) throws IOException {
+        int[] removed = {0};
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE; // removed concurrently
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (!dir.equals(root)) {
+                    try {
+                        Files.delete(dir);
+                        removed[0]++;
+                    } catch (IOException notEmptyOrGone) {
+                        // holds something (or went already): keep
+                    }
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return removed[0];
     }
 
     /** Creates an empty marker file durably; an existing one is fine. */
     static void touch(Path target) throws IOException {
-        mkdirs(target.getParent());
-        try {
-            Files.createFile(target);
-        } catch (FileAlreadyExistsException e) {
-            return;
+        boolean[] created = {true};
+        intoDirectory(target.getParent(), () -> {
+            try {
+                Files.createFile(target);
+            } catch (FileAlreadyExistsException e) {
+                created[0] = false;
+            }
+        });
+        if (created[0]) {
+            fsyncDir(target.getParent());
         }
-        fsyncDir(target.getParent());
     }
 
     /** Removes a name durably; returns whether it existed. */
@@ -109,21 +166,29 @@ final class Durable {
 
     /** Creates missing directories, fsyncing each new one's parent so the new entry survives a crash. */
     static void mkdirs(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Path parent = dir.getParent();
-        if (parent != null) {
-            mkdirs(parent);
-        }
-        try {
-            Files.createDirectory(dir);
-            if (parent != null) {
-                fsyncDir(parent);
+        for (int attempt = 1; ; attempt++) {
+            if (Files.isDirectory(dir)) {
+                return;
             }
-        } catch (FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir)) {
-                throw e;
+            Path parent = dir.getParent();
+            if (parent != null) {
+                mkdirs(parent);
+            }
+            try {
+                Files.createDirectory(dir);
+                if (parent != null) {
+                    fsyncDir(parent);
+                }
+                return;
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt >= 5) {
+                    throw e; // the parent went (pruned by GC) between its creation and ours, again and again
+                }
             }
         }
     }
