@@ -19,13 +19,19 @@ final class S3Storage implements Storage {
     private final S3UploadHandler uploads;
     private final S3Collection collection;
 
-    S3Storage(Bucket bucket, int partSize, Optional<Duration> redirectTtl) {
+    /** @param clock what record ages are measured against (tests move it to age leftovers) */
+    S3Storage(Bucket bucket, int partSize, Optional<Duration> redirectTtl, Clock clock) {
         this.bucket = bucket;
-        Links links = new Links(bucket, Clock.systemUTC());
+        Links links = new Links(bucket, clock);
         this.uploads = new S3UploadHandler(links, partSize);
         this.blobs = new S3BlobHandler(links, uploads, redirectTtl);
         this.manifests = new S3ManifestHandler(links);
         this.collection = new S3Collection(links, manifests);
+    }
+
+    /** The bucket this storage works on (for tests that plant what a crash leaves). */
+    Bucket bucket() {
+        return bucket;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,6 +44,11 @@ public final class S3StorageProvider implements StorageProvider {
 
     @Override
     public Storage open(StorageConfig config) throws IOException {
+        return open(config, Clock.systemUTC());
+    }
+
+    /** Like {@link #open(StorageConfig)}, measuring record ages against {@code clock}. */
+    S3Storage open(StorageConfig config, Clock clock) throws IOException {
         String bucket = config.get("bucket").filter(b -> !b.isBlank()).orElseThrow(() ->
                 new IllegalArgumentException("storage setting bucket is required for s3 (-s bucket=NAME)"));
         Optional<URI> endpoint = config.get("endpoint").filter(e -> !e.isBlank()).map(URI::create);
@@ -86,7 +92,7 @@ public final class S3StorageProvider implements StorageProvider {
             throw e;
         }
         return new S3Storage(new Bucket(s3, presigner.build(), bucket, config.string("prefix", "")), (int) partSize,
-                redirectTtl);
+                redirectTtl, clock);
     }
 
     private static AwsCredentialsProvider credentials(StorageConfig config) {
