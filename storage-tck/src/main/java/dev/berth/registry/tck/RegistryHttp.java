@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import dev.berth.registry.api.Digest;
 import dev.berth.registry.core.Registry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -64,6 +67,23 @@ public final class RegistryHttp implements AutoCloseable {
             request.header(headers[i], headers[i + 1]);
         }
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Pushes a config ({@code {}}) and {@code layer} to {@code repo}, each in one POST, and returns
+     * an OCI image manifest naming them, for the caller to PUT under the tags it wants.
+     */
+    public byte[] imageManifest(String repo, byte[] layer) throws IOException, InterruptedException {
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        for (byte[] blob : List.of(config, layer)) {
+            HttpResponse<byte[]> r = send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + Digest.sha256(blob), blob);
+            if (r.statusCode() != 201) {
+                throw new AssertionError("blob push to " + repo + ": " + r.statusCode() + " "
+                        + new String(r.body(), StandardCharsets.UTF_8));
+            }
+        }
+        return Content.imageManifest(Digest.sha256(config), config.length, List.of(Digest.sha256(layer)),
+                List.of((long) layer.length));
     }
 
     @Override

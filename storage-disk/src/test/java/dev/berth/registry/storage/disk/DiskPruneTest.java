@@ -54,25 +54,16 @@ class DiskPruneTest {
 
     /** Pushes config + layer + manifest; returns {config, layer, manifest} digests. */
     private Digest[] push(String repo, String tag, String layerText) throws Exception {
-        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
         byte[] layer = layerText.getBytes(StandardCharsets.UTF_8);
-        for (byte[] blob : new byte[][] {config, layer}) {
-            HttpResponse<byte[]> r = server.send("POST", "/v2/" + repo + "/blobs/uploads/?digest="
-                    + Digest.sha256(blob), blob);
-            assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        }
-        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI + "\",\"config\":{\"mediaType\":"
-                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digest.sha256(config)
-                + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
-                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + Digest.sha256(layer)
-                + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] manifest = server.imageManifest(repo, layer);
         HttpResponse<byte[]> r = server.send("PUT", "/v2/" + repo + "/manifests/" + tag, manifest, "Content-Type", OCI);
         String body = new String(r.body(), StandardCharsets.UTF_8);
         if (r.statusCode() == 400 && body.contains("MANIFEST_BLOB_UNKNOWN")) {
             return null; // a pass with grace 0 took the blobs before the manifest named them
         }
         assertEquals(201, r.statusCode(), body);
-        return new Digest[] {Digest.sha256(config), Digest.sha256(layer), Digest.sha256(manifest)};
+        return new Digest[] {Digest.sha256("{}".getBytes(StandardCharsets.UTF_8)), Digest.sha256(layer),
+                Digest.sha256(manifest)};
     }
 
     /** Pushes until a pass running alongside leaves the blobs long enough (bounded). */

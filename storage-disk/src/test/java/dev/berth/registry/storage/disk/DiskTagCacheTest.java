@@ -46,17 +46,7 @@ class DiskTagCacheTest {
     }
 
     private byte[] manifest(String repo, String layerText) throws Exception {
-        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-        byte[] layer = layerText.getBytes(StandardCharsets.UTF_8);
-        for (byte[] blob : new byte[][] {config, layer}) {
-            assertEquals(201, send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + Digest.sha256(blob), blob)
-                    .statusCode());
-        }
-        return ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI + "\",\"config\":{\"mediaType\":"
-                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digest.sha256(config)
-                + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
-                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + Digest.sha256(layer)
-                + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        return server.imageManifest(repo, layerText.getBytes(StandardCharsets.UTF_8));
     }
 
     private String resolved(String repo, String tag) throws Exception {

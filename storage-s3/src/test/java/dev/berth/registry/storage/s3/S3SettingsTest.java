@@ -44,21 +44,19 @@ class S3SettingsTest {
         return StorageProvider.named("s3").open(StorageConfig.of(settings));
     }
 
+    /** Opening with {@code override} fails at start, and the message names {@code setting}. */
+    private static void refused(Map<String, String> override, String setting) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> open(settings(override)));
+        assertTrue(e.getMessage().contains(setting), e.getMessage());
+    }
+
     @Test
     @DisplayName("bad settings fail at start and name the setting")
     void badSettings() {
-        IllegalArgumentException noBucket = assertThrows(IllegalArgumentException.class,
-                () -> open(settings(Map.of("bucket", ""))));
-        assertTrue(noBucket.getMessage().contains("bucket"), noBucket.getMessage());
-        IllegalArgumentException smallPart = assertThrows(IllegalArgumentException.class,
-                () -> open(settings(Map.of("part-size", "1048576"))));
-        assertTrue(smallPart.getMessage().contains("part-size"), smallPart.getMessage());
-        IllegalArgumentException checksum = assertThrows(IllegalArgumentException.class,
-                () -> open(settings(Map.of("checksum", "always"))));
-        assertTrue(checksum.getMessage().contains("checksum"), checksum.getMessage());
-        IllegalArgumentException halfCredentials = assertThrows(IllegalArgumentException.class,
-                () -> open(settings(Map.of("secret-key", ""))));
-        assertTrue(halfCredentials.getMessage().contains("access-key"), halfCredentials.getMessage());
+        refused(Map.of("bucket", ""), "bucket");
+        refused(Map.of("part-size", "1048576"), "part-size");
+        refused(Map.of("checksum", "always"), "checksum");
+        refused(Map.of("secret-key", ""), "access-key"); // half a key pair
     }
 
     @Test
