@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -94,13 +96,13 @@ final class Durable {
 
     /**
      * Creates {@code dir} if needed and runs {@code write} in it; when garbage collection removed
-     * the directory in between (it prunes empty repository directories), creates it again and
-     * retries, a few times at most.
+     * the directory, or one above it, while it was being created or before the write (it prunes
+     * empty repository directories), creates it again and retries, a few times at most.
      */
     private static void intoDirectory(Path dir, DirectoryWrite write) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            mkdirs(dir);
             try {
+                mkdirs(dir);
                 write.run();
                 return;
             } catch (NoSuchFileException e) {
@@ -118,14 +120,14 @@ final class Durable {
      */
     static int pruneEmptyDirectories(Path root) throws IOException {
         int[] removed = {0};
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-                return java.nio.file.FileVisitResult.CONTINUE; // removed concurrently
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // removed concurrently
             }
 
             @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
                 if (!dir.equals(root)) {
                     try {
                         Files.delete(dir);
@@ -134,7 +136,7 @@ final class Durable {
                         // holds something (or went already): keep
                     }
                 }
-                return java.nio.file.FileVisitResult.CONTINUE;
+                return FileVisitResult.CONTINUE;
             }
         });
         return removed[0];
@@ -166,29 +168,21 @@ final class Durable {
 
     /** Creates missing directories, fsyncing each new one's parent so the new entry survives a crash. */
     static void mkdirs(Path dir) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            if (Files.isDirectory(dir)) {
-                return;
-            }
-            Path parent = dir.getParent();
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            mkdirs(parent);
+        }
+        try {
+            Files.createDirectory(dir);
             if (parent != null) {
-                mkdirs(parent);
+                fsyncDir(parent);
             }
-            try {
-                Files.createDirectory(dir);
-                if (parent != null) {
-                    fsyncDir(parent);
-                }
-                return;
-            } catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(dir)) {
-                    throw e;
-                }
-                return;
-            } catch (NoSuchFileException e) {
-                if (attempt >= 5) {
-                    throw e; // the parent went (pruned by GC) between its creation and ours, again and again
-                }
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
             }
         }
     }
