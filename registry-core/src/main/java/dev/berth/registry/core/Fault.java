@@ -20,6 +20,7 @@ public final class Fault {
 
     private final Optional<String> route;
     private Optional<String> repository = Optional.empty();
+    private Optional<String> method = Optional.empty();
     private long nth;
     private Duration latency = Duration.ZERO;
     private Kind kind = Kind.NONE;
@@ -32,14 +33,42 @@ public final class Fault {
         this.route = route;
     }
 
-    /** Applies to requests matching the spec endpoint id ({@code end-2} blob GET, {@code end-7} manifest PUT, …). */
+    /**
+     * Applies to requests matching the spec endpoint id ({@code end-2} blob GET and HEAD,
+     * {@code end-7} manifest PUT, …; {@link #ROUTE_IDS} lists them). An unknown id is refused.
+     */
     public static Fault on(String routeId) {
-        return new Fault(Optional.of(Objects.requireNonNull(routeId, "routeId")));
+        Objects.requireNonNull(routeId, "routeId");
+        if (!ROUTE_IDS.contains(routeId)) {
+            throw new IllegalArgumentException("no route \"" + routeId + "\"; faults match the spec's endpoint ids: "
+                    + String.join(", ", ROUTE_IDS));
+        }
+        return new Fault(Optional.of(routeId));
     }
+
+    /**
+     * The endpoint ids of the distribution spec's table (and {@code catalog}), with what they
+     * serve: {@code end-1} GET /v2/, {@code end-2} GET/HEAD blob, {@code end-3} GET/HEAD manifest,
+     * {@code end-4} POST upload, {@code end-5} PATCH, {@code end-6} PUT (commit), {@code end-7}
+     * PUT manifest, {@code end-8} tags list, {@code end-9} DELETE manifest, {@code end-10} DELETE
+     * blob, {@code end-12} referrers, {@code end-13} GET upload status, {@code end-14} DELETE upload.
+     */
+    public static final java.util.List<String> ROUTE_IDS = java.util.List.of("end-1", "end-2", "end-3", "end-4",
+            "end-5", "end-6", "end-7", "end-8", "end-9", "end-10", "end-12", "end-13", "end-14", "catalog");
 
     /** Applies to every request. */
     public static Fault onEveryRoute() {
         return new Fault(Optional.empty());
+    }
+
+    /** Only requests with this method ({@code GET} or {@code HEAD} for {@code end-2} and {@code end-3}). */
+    public Fault method(String httpMethod) {
+        String upper = Objects.requireNonNull(httpMethod, "httpMethod").toUpperCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE").contains(upper)) {
+            throw new IllegalArgumentException("not a method the registry serves: " + httpMethod);
+        }
+        this.method = Optional.of(upper);
+        return this;
     }
 
     /** Only for this repository. */
@@ -95,8 +124,11 @@ public final class Fault {
     }
 
     /** Whether this request triggers the fault; counts matching requests. */
-    boolean matches(String routeId, Optional<String> repo) {
+    boolean matches(String routeId, String httpMethod, Optional<String> repo) {
         if (route.isPresent() && !route.get().equals(routeId)) {
+            return false;
+        }
+        if (method.isPresent() && !method.get().equals(httpMethod)) {
             return false;
         }
         if (repository.isPresent() && !repository.equals(repo)) {

@@ -15,11 +15,11 @@ final class Faults {
     }
 
     /** Sleeps, fails or wraps the response as the first matching fault says; returns the response to use. */
-    static HttpServletResponse apply(List<Fault> faults, String routeId, Optional<String> repository,
+    static HttpServletResponse apply(List<Fault> faults, String routeId, String method, Optional<String> repository,
                                      HttpServletResponse response) {
         Fault triggered = null;
         for (Fault fault : faults) { // every fault counts every request it filters for, independently
-            if (fault.matches(routeId, repository) && triggered == null) {
+            if (fault.matches(routeId, method, repository) && triggered == null) {
                 triggered = fault;
             }
         }

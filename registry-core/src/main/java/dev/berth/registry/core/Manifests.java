@@ -94,7 +94,13 @@ final class Manifests {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest hashes to " + digest + ", not " + expected);
         }
         ManifestParser.Parsed parsed = ManifestParser.parse(content, contentType, digest);
-        if (store().requiresReferencedContent()) {
+        Manifest manifest = parsed.manifest();
+        if (options.blobOverride().isPresent()) {
+            // the storage never sees the override's blobs: core checks them, the storage only
+            // the child manifests it holds itself
+            checkDependencies(repo, parsed.dependencies());
+            manifest = withBlobsExternal(manifest, parsed.dependencies());
+        } else if (store().requiresReferencedContent()) {
             checkDependencies(repo, parsed.dependencies());
         }
         Set<Tag> tags = new LinkedHashSet<>();
@@ -105,7 +111,7 @@ final class Manifests {
             tags.add(Names.tag(t));
         }
         try {
-            store().put(repo, parsed.manifest(), tags);
+            store().put(repo, manifest, tags);
         } catch (NotFoundException e) { // manifest-put-5: a reference was collected after our check
             checkDependencies(repo, parsed.dependencies()); // names what is missing now
             throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "manifest references content unknown to "
@@ -138,6 +144,19 @@ final class Manifests {
             }
             return content;
         }
+    }
+
+    /** {@code manifest} with its blob references marked external: kept if present, not required of the storage. */
+    private static Manifest withBlobsExternal(Manifest manifest, List<ManifestParser.Dependency> dependencies) {
+        Set<Digest> blobs = new LinkedHashSet<>(manifest.external());
+        for (ManifestParser.Dependency dep : dependencies) {
+            if (!dep.manifest()) {
+                blobs.add(dep.digest());
+            }
+        }
+        blobs.retainAll(manifest.references());
+        return new Manifest(manifest.digest(), manifest.mediaType(), manifest.content(), manifest.references(),
+                manifest.subject(), manifest.artifactType(), manifest.annotations(), blobs);
     }
 
     /** A manifest may only point at blobs and manifests already in the repository (MANIFEST_BLOB_UNKNOWN). */

@@ -3,6 +3,8 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -88,7 +90,22 @@ public final class Registry extends HttpServlet {
         router.service(request, response);
     }
 
-    /** Go's options, in Java. Only {@link #storage} is required. */
+    private static Storage inMemory() {
+        StorageProvider memory;
+        try {
+            memory = StorageProvider.named("memory");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Registry.builder() without .storage(...) stores in memory, which needs"
+                    + " dev.berth:storage-memory on the class path (" + e.getMessage() + ")", e);
+        }
+        try {
+            return memory.open(StorageConfig.empty());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Go's options, in Java. None is required: without {@link Builder#storage} it is in memory. */
     public static final class Builder {
         private Storage storage;
         private BlobHandler blobOverride;
@@ -133,6 +150,15 @@ public final class Registry extends HttpServlet {
             this.logger = Objects.requireNonNull(logger, "logger");
             this.requestLevel = Logger.Level.INFO;
             return this;
+        }
+
+        /**
+         * Where every request is logged (one line each: method, path, status, time), and errors
+         * with their stack trace, as plain lines: {@code .logger(System.out::println)}.
+         */
+        public Builder logger(java.util.function.Consumer<String> lines) {
+            Objects.requireNonNull(lines, "lines");
+            return logger(new LineLogger(lines));
         }
 
         /**
@@ -226,9 +252,13 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /**
+         * The registry. Without {@link #storage} it stores everything in memory (Go's
+         * {@code registry.New()}), which needs {@code storage-memory} on the class path.
+         */
         public Registry build() {
             if (storage == null) {
-                throw new IllegalStateException("Registry.builder() needs .storage(...)");
+                storage = inMemory();
             }
             return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,

@@ -47,6 +47,9 @@ final class Router {
                 route("end-9",   "DELETE", "/v2/{name}/manifests/{ref}",     manifests::delete, manifest),
                 route("end-8",   "GET",    "/v2/{name}/tags/list",           listings::tags, name),
                 route("end-12",  "GET",    "/v2/{name}/referrers/{digest}",  listings::referrers, manifest));
+        if (!new java.util.HashSet<>(Fault.ROUTE_IDS).equals(new java.util.HashSet<>(routes.stream().map(Route::id).toList()))) {
+            throw new IllegalStateException("Fault.ROUTE_IDS must list exactly the route table's ids");
+        }
     }
 
     private static void base(Exchange exchange) throws IOException {
@@ -79,18 +82,24 @@ final class Router {
         CountingRequest counting = options.journal().isPresent() ? new CountingRequest(original) : null;
         HttpServletRequest request = counting != null ? counting : original;
         Dispatch dispatch = new Dispatch(response);
+        long journalId = counting != null ? options.journal().get().begin() : 0;
+        Journal.Outcome outcome = Journal.Outcome.COMPLETE;
         try {
             handle(request, dispatch);
+        } catch (IOException | RuntimeException e) {
+            // the host closes the connection: the client got the headers and part of the body, or nothing
+            outcome = dispatch.response.isCommitted() ? Journal.Outcome.TRUNCATED : Journal.Outcome.DROPPED;
+            throw e;
         } finally {
-            int status = dispatch.response.getStatus();
+            int status = outcome == Journal.Outcome.DROPPED ? 0 : dispatch.response.getStatus();
             options.logger().log(options.requestLevel(), () -> request.getMethod() + " " + request.getRequestURI()
                     + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + " " + status + " "
                     + (System.nanoTime() - started) / 1_000_000 + "ms" + (dispatch.caller == null ? "" : " user=" + dispatch.caller));
             if (counting != null) {
-                options.journal().get().record(new Journal.Entry(request.getMethod(), request.getRequestURI(),
+                options.journal().get().record(journalId, new Journal.Entry(request.getMethod(), request.getRequestURI(),
                         Optional.ofNullable(request.getQueryString()).orElse(""), dispatch.routeId(),
                         Optional.ofNullable(dispatch.params.get("name")), dispatch.reference(), status,
-                        counting.bytesRead(), Optional.ofNullable(request.getHeader("Content-Range"))));
+                        counting.bytesRead(), Optional.ofNullable(request.getHeader("Content-Range")), outcome));
             }
         }
     }
@@ -144,8 +153,8 @@ final class Router {
                     matched = route;
                     dispatch.route = route;
                     dispatch.params = params.get();
-                    response = Faults.apply(options.faults(), route.id(), Optional.ofNullable(params.get().get("name")),
-                            response);
+                    response = Faults.apply(options.faults(), route.id(), method,
+                            Optional.ofNullable(params.get().get("name")), response);
                     dispatch.response = response;
                     break;
                 }

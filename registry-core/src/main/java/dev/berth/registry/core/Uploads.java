@@ -42,6 +42,10 @@ final class Uploads {
 
     void start(Exchange ex) throws IOException {
         Repository repo = ex.repository();
+        if (options.blobOverride().isPresent() && !(options.blobOverride().get() instanceof BlobPutHandler)) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, 405, "this registry serves blobs from a read-only"
+                    + " blob handler: pulls work, blob pushes do not", null);
+        }
         Optional<String> mount = ex.query("mount");
         if (mount.isPresent()) {
             Digest digest = Names.digest(mount.get());

@@ -3,8 +3,6 @@ package dev.berth.registry.jetty;
 
 import dev.berth.registry.core.FileSender;
 import dev.berth.registry.core.Registry;
-import dev.berth.registry.spi.StorageConfig;
-import dev.berth.registry.storage.memory.MemoryStorageProvider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -46,46 +44,20 @@ public final class BerthServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Registry registry;
     private final ScheduledExecutorService housekeeping;
+    private final BusyConnections busy;
 
     private BerthServer(Server server, ServerConnector connector, Registry registry,
-                        ScheduledExecutorService housekeeping) {
+                        ScheduledExecutorService housekeeping, BusyConnections busy) {
         this.server = server;
         this.connector = connector;
         this.registry = registry;
         this.housekeeping = housekeeping;
-    }
-
-    /** An in-memory registry on 127.0.0.1 and a free port: the one line a test needs. */
-    public static BerthServer start() throws IOException {
-        return start(inMemory());
-    }
-
-    private static Registry inMemory() {
-        return Registry.builder().storage(new MemoryStorageProvider().open(StorageConfig.empty())).build();
+        this.busy = busy;
     }
 
     /** {@code registry} on 127.0.0.1 and a free port, without a request log. */
     public static BerthServer start(Registry registry) throws IOException {
         return start(registry, "127.0.0.1", 0, false);
-    }
-
-    /**
-     * An in-memory registry over HTTPS for {@code domain}, with a certificate generated on the
-     * fly and clients that reach it without DNS (Go's {@code registry.TLS}).
-     */
-    public static TlsRegistry tls(String domain) throws IOException {
-        return tls(domain, inMemory());
-    }
-
-    /** {@code registry} over HTTPS for {@code domain} on 127.0.0.1 and a free port. */
-    public static TlsRegistry tls(String domain, Registry registry) throws IOException {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate(domain);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(certificate.keyStore());
-        tls.setKeyStorePassword(new String(SelfSignedCertificate.PASSWORD));
-        tls.setSniRequired(false);
-        return new TlsRegistry(start(registry, "127.0.0.1", 0, false, Duration.ofSeconds(1), Optional.of(tls)),
-                certificate);
     }
 
     /** Starts serving {@code registry} on {@code host:port} (port 0: any free port); closing is quick. */
@@ -104,8 +76,8 @@ public final class BerthServer implements AutoCloseable {
 
     static BerthServer start(Registry registry, String host, int port, boolean requestLog, Duration shutdownIdle,
                              Optional<SslContextFactory.Server> tls) throws IOException {
-        return start(registry, new Listener(host, port, requestLog ? Optional.of(ncsaLog()) : Optional.empty(),
-                shutdownIdle, tls, Duration.ofMinutes(5), Listener.DEFAULT_HEADER_BYTES, 0, java.util.Map.of(), false));
+        return start(registry, Listener.on(host, port).withRequestLog(requestLog ? Optional.of(ncsaLog()) : Optional.empty())
+                .withShutdownIdle(shutdownIdle).withTls(tls));
     }
 
     /**
@@ -117,14 +89,36 @@ public final class BerthServer implements AutoCloseable {
      * @param servlets       further servlets by path (the token endpoint), next to the registry at /
      * @param sendfile       blob bodies by sendfile(2) on plain HTTP/1.1 ({@link ZeroCopySend})
      */
-    record Listener(String host, int port, Optional<org.eclipse.jetty.server.RequestLog> requestLog, Duration shutdownIdle,
-                    Optional<SslContextFactory.Server> tls, Duration readTimeout, int maxHeaderBytes,
-                    long minBytesPerSecond, java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets,
-                    boolean sendfile) {
-        static final int DEFAULT_HEADER_BYTES = 16 * 1024;
+    public record Listener(String host, int port, Optional<org.eclipse.jetty.server.RequestLog> requestLog,
+                           Duration shutdownIdle, Optional<SslContextFactory.Server> tls, Duration readTimeout,
+                           int maxHeaderBytes, long minBytesPerSecond,
+                           java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets, boolean sendfile) {
+        public static final int DEFAULT_HEADER_BYTES = 16 * 1024;
+
+        /** {@code host:port} (0: any free port), plain HTTP, no request log, 5 min read timeout, quick close. */
+        public static Listener on(String host, int port) {
+            return new Listener(host, port, Optional.empty(), Duration.ofSeconds(1), Optional.empty(),
+                    Duration.ofMinutes(5), DEFAULT_HEADER_BYTES, 0, java.util.Map.of(), false);
+        }
+
+        public Listener withRequestLog(Optional<org.eclipse.jetty.server.RequestLog> log) {
+            return new Listener(host, port, log, shutdownIdle, tls, readTimeout, maxHeaderBytes, minBytesPerSecond,
+                    servlets, sendfile);
+        }
+
+        public Listener withShutdownIdle(Duration idle) {
+            return new Listener(host, port, requestLog, idle, tls, readTimeout, maxHeaderBytes, minBytesPerSecond,
+                    servlets, sendfile);
+        }
+
+        public Listener withTls(Optional<SslContextFactory.Server> context) {
+            return new Listener(host, port, requestLog, shutdownIdle, context, readTimeout, maxHeaderBytes,
+                    minBytesPerSecond, servlets, sendfile);
+        }
     }
 
-    static BerthServer start(Registry registry, Listener listener) throws IOException {
+    /** Starts serving {@code registry} as {@code listener} says. */
+    public static BerthServer start(Registry registry, Listener listener) throws IOException {
         String host = listener.host();
         int port = listener.port();
         Duration shutdownIdle = listener.shutdownIdle();
@@ -152,14 +146,10 @@ public final class BerthServer implements AutoCloseable {
         ServerConnector connector;
         if (tls.isPresent()) {
             http.addCustomizer(new SecureRequestCustomizer(false));
-            // HTTP/2 for clients that offer it in ALPN, HTTP/1.1 for the rest
-            org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory h2 =
-                    new org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory(http);
-            org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory alpn =
-                    new org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory();
-            alpn.setDefaultProtocol(http1.getProtocol());
-            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), alpn.getProtocol()), alpn, h2,
-                    http1);
+            connector = new ServerConnector(server, Http2OverTls.available()
+                    ? Http2OverTls.factories(tls.get(), http, http1)
+                    : new org.eclipse.jetty.server.ConnectionFactory[] {
+                        new SslConnectionFactory(tls.get(), http1.getProtocol()), http1});
         } else {
             connector = new ServerConnector(server, http1);
         }
@@ -181,7 +171,8 @@ public final class BerthServer implements AutoCloseable {
                     new SlowBodyFilter(listener.minBytesPerSecond())), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         context.setAttribute(FileSender.ATTRIBUTE, new JettyFileSender(listener.sendfile()));
-        GracefulHandler graceful = new GracefulHandler(context);
+        BusyConnections busy = new BusyConnections(context);
+        GracefulHandler graceful = new GracefulHandler(busy);
         graceful.setShutdownIdleTimeout(shutdownIdle.toMillis());
         server.setHandler(graceful);
         listener.requestLog().ifPresent(server::setRequestLog);
@@ -203,7 +194,7 @@ public final class BerthServer implements AutoCloseable {
         });
         long everySeconds = Math.max(1, Math.min(3600, registry.uploadExpiry().toSeconds() / 4));
         housekeeping.scheduleWithFixedDelay(() -> expireUploads(registry), everySeconds, everySeconds, TimeUnit.SECONDS);
-        return new BerthServer(server, connector, registry, housekeeping);
+        return new BerthServer(server, connector, registry, housekeeping, busy);
     }
 
     private static void expireUploads(Registry registry) {
@@ -218,12 +209,12 @@ public final class BerthServer implements AutoCloseable {
     }
 
     /** Jetty's access log in the extended NCSA format, to stderr. */
-    static org.eclipse.jetty.server.RequestLog ncsaLog() {
+    public static org.eclipse.jetty.server.RequestLog ncsaLog() {
         return new CustomRequestLog(new RequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}Tms");
     }
 
     /** The server's thread pool (metrics). */
-    org.eclipse.jetty.util.thread.ThreadPool threadPool() {
+    public org.eclipse.jetty.util.thread.ThreadPool threadPool() {
         return server.getThreadPool();
     }
 
@@ -252,6 +243,20 @@ public final class BerthServer implements AutoCloseable {
     /** Blocks until the server has stopped. */
     public void join() throws InterruptedException {
         server.join();
+    }
+
+    /**
+     * Stops at once for clients that are not waiting for anything: closes every connection with
+     * no request in progress, then stops as {@link #close()} does (requests in flight finish).
+     */
+    public void closeNow() throws IOException {
+        try {
+            connector.shutdown(); // accept no more; the connections already open are ours to close
+        } catch (RuntimeException e) {
+            // stopping anyway
+        }
+        busy.closeIdle(connector.getConnectedEndPoints());
+        close();
     }
 
     @Override

@@ -25,7 +25,12 @@ public final class LayoutPreloader {
     }
 
     public static void push(Path layout, URI registry, String repository) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        push(layout, registry, repository, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    /** As {@link #push(Path, URI, String)}, through {@code client} (one that trusts a TLS registry). */
+    public static void push(Path layout, URI registry, String repository, HttpClient client)
+            throws IOException, InterruptedException {
         Set<String> done = new HashSet<>();
         for (JsonNode entry : JSON.readTree(layout.resolve("index.json").toFile()).path("manifests")) {
             pushManifest(client, layout, registry, repository, entry, done);

@@ -22,7 +22,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** PEM files as operators have them (openssl, certbot, cert-manager), parsed by Bouncy Castle. */
-final class Pem {
+public final class Pem {
     private Pem() {
     }
 
@@ -42,7 +42,7 @@ final class Pem {
     }
 
     /** Every certificate in {@code file}, in order (leaf first for a chain). */
-    static List<X509Certificate> certificates(Path file) throws IOException {
+    public static List<X509Certificate> certificates(Path file) throws IOException {
         List<X509Certificate> certificates = new ArrayList<>();
         try {
             for (Object o : objects(file)) {
@@ -60,7 +60,7 @@ final class Pem {
     }
 
     /** The private key in {@code file} (PKCS#8, or a traditional RSA / EC key pair). */
-    static PrivateKey privateKey(Path file) throws IOException {
+    public static PrivateKey privateKey(Path file) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects(file)) {
             if (o instanceof PEMKeyPair pair) {
@@ -77,7 +77,7 @@ final class Pem {
      * The key pair in {@code file}: a traditional key pair PEM (openssl ecparam -genkey, genrsa),
      * or a PKCS#8 RSA key, whose public half follows from the private one.
      */
-    static java.security.KeyPair keyPair(Path file) throws IOException {
+    public static java.security.KeyPair keyPair(Path file) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects(file)) {
             PrivateKeyInfo info = o instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo()
@@ -118,7 +118,7 @@ final class Pem {
     }
 
     /** The public key of {@code file}: a PUBLIC KEY, or the first CERTIFICATE's. */
-    static PublicKey publicKey(Path file) throws IOException {
+    public static PublicKey publicKey(Path file) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects(file)) {
             if (o instanceof SubjectPublicKeyInfo info) {
@@ -132,7 +132,7 @@ final class Pem {
     }
 
     /** A key store with the key and its chain, for Jetty (password {@code berth}). */
-    static KeyStore keyStore(Path chain, Path key) throws IOException {
+    public static KeyStore keyStore(Path chain, Path key) throws IOException {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);

@@ -30,7 +30,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * counterpart of go-containerregistry's {@code registry.TLS(domain)} certificate.
  */
 public final class SelfSignedCertificate {
-    static final char[] PASSWORD = "berth".toCharArray();
+    public static final char[] PASSWORD = "berth".toCharArray();
 
     private final String domain;
     private final KeyStore keyStore;
@@ -42,7 +42,7 @@ public final class SelfSignedCertificate {
         this.certificate = certificate;
     }
 
-    /** A P-256 key and a certificate valid for a day, naming {@code domain} and 127.0.0.1. */
+    /** A P-256 key and a certificate valid for a day, naming {@code domain}, localhost and 127.0.0.1. */
     public static SelfSignedCertificate generate(String domain) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -55,6 +55,7 @@ public final class SelfSignedCertificate {
                     Date.from(now.plus(Duration.ofDays(1))), name, keys.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                     new GeneralName(GeneralName.dNSName, domain),
+                    new GeneralName(GeneralName.dNSName, "localhost"),
                     new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress())}));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             X509Certificate certificate = new JcaX509CertificateConverter()
@@ -78,7 +79,7 @@ public final class SelfSignedCertificate {
     }
 
     /** The key and certificate, for the server (password {@code berth}). */
-    KeyStore keyStore() {
+    public KeyStore keyStore() {
         return keyStore;
     }
 

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+package com.example.berth.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README.md's "Use it in your tests" section is made of this module's tests: each Java block
+ * there follows {@code <!-- snippet: NAME -->} and must equal the region between
+ * {@code // README: NAME} and {@code // README: end} in a test here, and every code span of the
+ * parity table must occur in one of those regions. A snippet that drifts fails the build.
+ */
+class ReadmeSnippetsTest {
+    private static final Path README = Path.of("../../README.md");
+    private static final String SECTION = "## Use it in your tests";
+    private static final Pattern BLOCK = Pattern.compile("<!-- snippet: ([a-z-]+) -->\\s*\\n```java\\n(.*?)```",
+            Pattern.DOTALL);
+
+    private static String section() throws IOException {
+        String readme = Files.readString(README);
+        int start = readme.indexOf(SECTION);
+        assertTrue(start >= 0, "README.md has no \"" + SECTION + "\" section");
+        int end = readme.indexOf("\n## ", start + SECTION.length());
+        return readme.substring(start, end < 0 ? readme.length() : end);
+    }
+
+    /** The marked regions of this module's tests, by name, dedented. */
+    private static Map<String, String> regions() throws IOException {
+        Map<String, String> regions = new LinkedHashMap<>();
+        try (Stream<Path> sources = Files.walk(Path.of("src/test/java"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(source);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).trim();
+                    if (!line.startsWith("// README: ") || line.equals("// README: end")) {
+                        continue;
+                    }
+                    String name = line.substring("// README: ".length());
+                    List<String> body = new ArrayList<>();
+                    int j = i + 1;
+                    while (j < lines.size() && !lines.get(j).trim().equals("// README: end")) {
+                        body.add(lines.get(j++));
+                    }
+                    assertTrue(j < lines.size(), source + ": region " + name + " has no // README: end");
+                    assertFalse(regions.containsKey(name), "two regions named " + name);
+                    regions.put(name, dedent(body));
+                }
+            }
+        }
+        return regions;
+    }
+
+    private static String dedent(List<String> lines) {
+        int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
+                .min().orElse(0);
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
+            out.append(line.isBlank() ? "" : line.substring(indent).stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Test
+    @DisplayName("every Java block of the section is a test's marked region, verbatim, and every region is shown")
+    void snippetsAreTheTests() throws IOException {
+        String section = section();
+        Map<String, String> regions = regions();
+        Matcher blocks = BLOCK.matcher(section);
+        List<String> shown = new ArrayList<>();
+        while (blocks.find()) {
+            String name = blocks.group(1);
+            assertTrue(regions.containsKey(name), "README snippet " + name + " has no // README: " + name + " region");
+            assertEquals(regions.get(name), blocks.group(2), "README snippet " + name + " differs from its test");
+            shown.add(name);
+        }
+        int javaBlocks = section.split("```java", -1).length - 1;
+        assertEquals(javaBlocks, shown.size(), "every ```java block of the section needs <!-- snippet: NAME -->");
+        assertEquals(List.copyOf(regions.keySet()).stream().sorted().toList(), shown.stream().sorted().toList(),
+                "every marked region appears in README once");
+    }
+
+    @Test
+    @DisplayName("every code span of the parity table's Berth column occurs in a tested region")
+    void parityTableIsTested() throws IOException {
+        String section = section();
+        int start = section.indexOf("<!-- parity -->");
+        int end = section.indexOf("<!-- /parity -->");
+        assertTrue(start >= 0 && end > start, "the section needs its <!-- parity --> table");
+        String all = String.join("\n", regions().values()).replaceAll("\\s+", " ");
+        int rows = 0;
+        for (String row : section.substring(start, end).split("\n")) {
+            String[] cells = row.split("\\|");
+            if (cells.length < 3 || row.contains("---") || cells[2].contains("Berth")) {
+                continue;
+            }
+            Matcher code = Pattern.compile("`([^`]+)`").matcher(cells[2]);
+            while (code.find()) {
+                assertTrue(all.contains(code.group(1).replaceAll("\\s+", " ")),
+                        "parity table code `" + code.group(1) + "` occurs in no tested region");
+            }
+            rows++;
+        }
+        assertTrue(rows >= 9, "the table has a row per go-containerregistry feature; found " + rows);
+    }
+}
