@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The crash-safety primitives: every name becomes visible by an atomic rename of an fsynced
@@ -95,28 +96,27 @@ final class Durable {
     }
 
     /**
-     * Creates {@code dir} if needed and runs {@code write} in it; when garbage collection removed
-     * the directory, or one above it, while it was being created or before the write (it prunes
-     * empty repository directories), creates it again and retries, a few times at most.
+     * Held shared by every write that creates a directory and puts an entry in it, and exclusively
+     * by each removal of an empty directory: a directory is never pruned between being created
+     * and being written into, so a write never finds its directory gone.
      */
+    private static final ReentrantReadWriteLock DIRECTORIES = new ReentrantReadWriteLock();
+
+    /** Creates {@code dir} if needed and runs {@code write} in it, with no pruning in between. */
     private static void intoDirectory(Path dir, DirectoryWrite write) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                mkdirs(dir);
-                write.run();
-                return;
-            } catch (NoSuchFileException e) {
-                if (attempt >= 5 || Files.isDirectory(dir)) {
-                    throw e; // not the directory that went missing, or a directory that keeps going
-                }
-            }
+        DIRECTORIES.readLock().lock();
+        try {
+            mkdirs(dir);
+            write.run();
+        } finally {
+            DIRECTORIES.readLock().unlock();
         }
     }
 
     /**
      * Removes the empty directories under {@code root} (never root itself), deepest first. Safe
      * against concurrent writers: a directory is removed only while empty (rmdir fails
-     * otherwise), and writers recreate a directory that went in between.
+     * otherwise), and never while a writer is between creating a directory and writing into it.
      */
     static int pruneEmptyDirectories(Path root) throws IOException {
         int[] removed = {0};
@@ -129,11 +129,14 @@ final class Durable {
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) {
                 if (!dir.equals(root)) {
+                    DIRECTORIES.writeLock().lock();
                     try {
                         Files.delete(dir);
                         removed[0]++;
                     } catch (IOException notEmptyOrGone) {
                         // holds something (or went already): keep
+                    } finally {
+                        DIRECTORIES.writeLock().unlock();
                     }
                 }
                 return FileVisitResult.CONTINUE;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -68,13 +69,13 @@ class DiskPruneTest {
 
     /** Pushes until a pass running alongside leaves the blobs long enough (bounded). */
     private Digest[] pushDespiteCollector(String repo, String tag, String layerText) throws Exception {
-        for (int attempt = 0; attempt < 200; attempt++) {
+        for (int attempt = 0; attempt < 500; attempt++) { // more than the passes that can run
             Digest[] image = push(repo, tag, layerText);
             if (image != null) {
                 return image;
             }
         }
-        throw new AssertionError("200 pushes of " + repo + ":" + tag + " lost their blobs to the collector");
+        throw new AssertionError("500 pushes of " + repo + ":" + tag + " lost their blobs to the collector");
     }
 
     private void deleteImage(String repo, Digest[] image) throws Exception {
@@ -117,12 +118,17 @@ class DiskPruneTest {
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
+            // one pass (grace 0) per emptied repository, run while the other pushers go on: at most
+            // 160 passes, so a pusher whose fresh blobs a pass sweeps before its manifest names them
+            // loses a bounded number of attempts, whatever the timing
+            Semaphore emptied = new Semaphore(0);
             Future<Integer> passes = pool.submit(() -> {
                 int n = 0;
-                while (!done.get() && n < 10_000) {
-                    collector.collect(false);
-                    n++;
-                    Thread.sleep(2); // pacing, not timing: back to back, grace 0 starves a pusher of its blobs
+                while (!done.get()) {
+                    if (emptied.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+                        collector.collect(false);
+                        n++;
+                    }
                 }
                 return n;
             });
@@ -139,6 +145,7 @@ class DiskPruneTest {
                                     .statusCode(), repo + " " + blob);
                         }
                         deleteImage(repo, image); // the repository is empty again: prunable
+                        emptied.release();
                     }
                     return null;
                 }));
