@@ -349,19 +349,7 @@ final class S3UploadHandler implements UploadHandler {
 
         @Override
         public void commit(Digest digest) throws IOException {
-            List<Piece> pieces = new ArrayList<>(state.pieces());
-            List<Piece> tail = takeSmallTail(pieces);
-            if (tail.size() > 1) { // parts but the last must be 5 MiB or more: merge the small ones
-                String key = pieceKey();
-                long length = tail.stream().mapToLong(Piece::size).sum();
-                try (InputStream merged = concat(tail, InputStream.nullInputStream())) {
-                    bucket.put(key, merged, length);
-                }
-                pieces.add(new Piece(key, length));
-            } else {
-                pieces.addAll(tail);
-            }
-            List<String> keys = pieces.stream().map(Piece::key).toList();
+            List<String> keys = assemblable(state.pieces()).stream().map(Piece::key).toList();
             Links.Source source = dataKey -> {
                 if (keys.isEmpty()) {
                     bucket.put(dataKey, new byte[0]);
@@ -371,6 +359,42 @@ final class S3UploadHandler implements UploadHandler {
             };
             links.link(repository(), digest, state.size(), Optional.of(source));
             removeSession(id);
+        }
+
+        /**
+         * The pieces as S3 parts: every part but the last must be 5 MiB or more, so runs of
+         * smaller pieces are merged (with the pieces after them, when those are what brings the
+         * run to 5 MiB) into one new piece each; a short run at the end stays the last part.
+         */
+        private List<Piece> assemblable(List<Piece> pieces) throws IOException {
+            List<Piece> parts = new ArrayList<>();
+            List<Piece> run = new ArrayList<>();
+            long runSize = 0;
+            for (Piece piece : pieces) {
+                if (run.isEmpty() && piece.size() >= MIN_PART) {
+                    parts.add(piece);
+                    continue;
+                }
+                run.add(piece);
+                runSize += piece.size();
+                if (runSize >= MIN_PART) {
+                    parts.add(merge(run, runSize));
+                    run.clear();
+                    runSize = 0;
+                }
+            }
+            if (!run.isEmpty()) {
+                parts.add(run.size() == 1 ? run.get(0) : merge(run, runSize));
+            }
+            return parts;
+        }
+
+        private Piece merge(List<Piece> run, long length) throws IOException {
+            String key = pieceKey();
+            try (InputStream merged = concat(run, InputStream.nullInputStream())) {
+                bucket.put(key, merged, length);
+            }
+            return new Piece(key, length);
         }
 
         @Override
