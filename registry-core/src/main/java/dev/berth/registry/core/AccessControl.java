@@ -73,6 +73,19 @@ public interface AccessControl {
         default boolean mayRetry() {
             return !authenticated();
         }
+
+        /** Whether {@code repository} is in this caller's catalog listing: by default, where it may pull. */
+        default boolean mayList(Repository repository) {
+            return may(repository, Action.PULL);
+        }
+
+        /**
+         * Whether the caller may pull from some repository; an anonymous caller that may not gets
+         * a 401 challenge for the catalog instead of an empty listing.
+         */
+        default boolean mayPullSomewhere() {
+            return authenticated();
+        }
     }
 
     /** Thrown when credentials are present but unusable: wrong, expired, malformed. */
@@ -96,4 +109,9 @@ public interface AccessControl {
      * caller's credentials were valid but too narrow.
      */
     String challenge(HttpServletRequest request, Optional<Scope> scope, boolean insufficientScope);
+
+    /** The {@code WWW-Authenticate} value asking for credentials to list the catalog. */
+    default String catalogChallenge(HttpServletRequest request) {
+        return challenge(request, Optional.empty(), false);
+    }
 }

@@ -123,7 +123,8 @@ final class Blobs {
                 start = Long.parseLong(m.group(1));
                 end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
                 if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < start) {
-                    return Optional.empty(); // invalid syntax per RFC 9110 14.1.1: ignore
+                    // RFC 9110 would ignore it; registries (distribution) and the OCI conformance suite answer 416
+                    throw unsatisfiable(size);
                 }
             }
         } catch (NumberFormatException e) {

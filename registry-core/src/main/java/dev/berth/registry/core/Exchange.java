@@ -51,6 +51,11 @@ final class Exchange {
         }
     }
 
+    /** Whether {@code repo} is in the caller's catalog listing (always, without access control). */
+    boolean mayList(Repository repo) {
+        return caller.map(c -> c.mayList(repo)).orElse(true);
+    }
+
     /** Whether the caller may pull from {@code repo} (always, without access control). */
     boolean mayPull(Repository repo) {
         return caller.map(c -> c.may(repo, AccessControl.Action.PULL)).orElse(true);

@@ -29,14 +29,52 @@ final class Listings {
     void tags(Exchange ex) throws IOException {
         Repository repo = ex.repository();
         int n = pageSize(ex);
-        Optional<Tag> last = ex.query("last").map(Names::tag);
-        Page<Tag> page = n == 0 ? emptyPageAfterCheck(repo) : options.storage().manifests().tags(repo, last, n);
+        Optional<String> position = ex.query("last");
+        Optional<Tag> last = position.flatMap(Listings::asTag);
+        Page<Tag> page = n == 0 ? emptyPageAfterCheck(repo)
+                : position.isPresent() && last.isEmpty() ? tagsAfter(repo, position.get(), n)
+                : options.storage().manifests().tags(repo, last, n);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", repo.name());
         ArrayNode tags = body.putArray("tags");
         page.items().forEach(t -> tags.add(t.value()));
         link(ex, page, "/v2/" + repo + "/tags/list", n, Tag::value);
         ex.json(200, "application/json", body);
+    }
+
+    /**
+     * {@code last} is a position in the listing, compared as a string (as distribution does), so
+     * a value that is no valid tag or name still works: the listing is read from its start and
+     * what sorts at or before it is skipped.
+     */
+    private static Optional<Tag> asTag(String position) {
+        try {
+            return Optional.of(Tag.parse(position));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Repository> asRepository(String position) {
+        try {
+            return Optional.of(Repository.parse(position));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Page<Tag> tagsAfter(Repository repo, String position, int n) throws IOException {
+        List<Tag> after = new java.util.ArrayList<>();
+        Optional<Tag> from = Optional.empty();
+        while (after.size() <= n) {
+            Page<Tag> page = options.storage().manifests().tags(repo, from, MAX_PAGE);
+            page.items().stream().filter(t -> t.value().compareTo(position) > 0).forEach(after::add);
+            if (!page.more() || page.items().isEmpty()) {
+                break;
+            }
+            from = Optional.of(page.items().get(page.items().size() - 1));
+        }
+        return Page.of(after.size() > n ? after.subList(0, n + 1) : after, n);
     }
 
     private Page<Tag> emptyPageAfterCheck(Repository repo) throws IOException {
@@ -46,8 +84,10 @@ final class Listings {
 
     void catalog(Exchange ex) throws IOException {
         int n = pageSize(ex);
-        Optional<Repository> last = ex.query("last").map(Names::repository);
-        Page<Repository> page = n == 0 ? new Page<>(List.of(), false) : visibleRepositories(ex, last, n);
+        Optional<String> position = ex.query("last");
+        Optional<Repository> last = position.flatMap(Listings::asRepository);
+        Optional<String> skipUpTo = last.isEmpty() ? position : Optional.empty();
+        Page<Repository> page = n == 0 ? new Page<>(List.of(), false) : visibleRepositories(ex, last, skipUpTo, n);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode repositories = body.putArray("repositories");
         page.items().forEach(r -> repositories.add(r.name()));
@@ -56,14 +96,15 @@ final class Listings {
     }
 
     /** A page of the repositories the caller may pull, reading on past the ones it may not. */
-    private Page<Repository> visibleRepositories(Exchange ex, Optional<Repository> last, int n) throws IOException {
-        if (ex.caller.isEmpty()) {
+    private Page<Repository> visibleRepositories(Exchange ex, Optional<Repository> last, Optional<String> skipUpTo,
+                                                 int n) throws IOException {
+        if (ex.caller.isEmpty() && skipUpTo.isEmpty()) {
             return options.storage().manifests().repositories(last, n);
         }
         List<Repository> visible = new java.util.ArrayList<>();
         // one past n tells whether there is more
         options.storage().manifests().forEachRepository(last, MAX_PAGE, repo -> {
-            if (ex.mayPull(repo)) {
+            if (skipUpTo.map(p -> repo.name().compareTo(p) > 0).orElse(true) && ex.mayList(repo)) {
                 visible.add(repo);
             }
             return visible.size() <= n;

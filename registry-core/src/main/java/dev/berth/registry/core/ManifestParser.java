@@ -22,7 +22,8 @@ import java.util.Set;
 final class ManifestParser {
 
     /** A descriptor the manifest depends on. {@code external}: has {@code urls}, may live elsewhere. */
-    record Dependency(Digest digest, boolean manifest, boolean external) {
+    /** A descriptor the manifest needs present: its digest, the size it declares, and where it stands. */
+    record Dependency(Digest digest, boolean manifest, boolean external, long size, String where) {
     }
 
     /** A validated manifest and the content it needs present in the repository. */
@@ -62,24 +63,29 @@ final class ManifestParser {
         Optional<String> artifactType = optionalText(root, "artifactType");
         if (type.isIndex()) {
             JsonNode manifests = requireArray(root, "manifests");
+            int i = 0;
             for (JsonNode child : manifests) {
-                dependencies.add(new Dependency(descriptor(child, "manifests[]"), true, false));
+                String where = "manifests[" + i++ + "]";
+                dependencies.add(new Dependency(descriptor(child, where), true, false, child.get("size").asLong(), where));
             }
         } else {
             JsonNode config = root.get("config");
             if (config == null || !config.isObject()) {
                 throw invalid("an image manifest needs a config descriptor");
             }
-            dependencies.add(new Dependency(descriptor(config, "config"), false, false));
+            dependencies.add(new Dependency(descriptor(config, "config"), false, false, config.get("size").asLong(),
+                    "config"));
             if (artifactType.isEmpty()) {
                 artifactType = Optional.of(config.get("mediaType").asText());
             }
             JsonNode layers = requireArray(root, "layers");
+            int i = 0;
             for (JsonNode layer : layers) {
-                Digest d = descriptor(layer, "layers[]");
+                String where = "layers[" + i++ + "]";
+                Digest d = descriptor(layer, where);
                 JsonNode urls = layer.get("urls");
                 boolean external = urls != null && urls.isArray() && !urls.isEmpty();
-                dependencies.add(new Dependency(d, false, external));
+                dependencies.add(new Dependency(d, false, external, layer.get("size").asLong(), where));
             }
         }
         if (type.equals(MediaType.DOCKER_MANIFEST) || type.equals(MediaType.DOCKER_MANIFEST_LIST)) {

@@ -159,7 +159,10 @@ final class Manifests {
                 manifest.subject(), manifest.artifactType(), manifest.annotations(), blobs);
     }
 
-    /** A manifest may only point at blobs and manifests already in the repository (MANIFEST_BLOB_UNKNOWN). */
+    /**
+     * A manifest may only point at blobs and manifests already in the repository
+     * (MANIFEST_BLOB_UNKNOWN), with the sizes its descriptors declare (MANIFEST_INVALID).
+     */
     private void checkDependencies(Repository repo, List<ManifestParser.Dependency> dependencies) throws IOException {
         List<String> missing = new ArrayList<>();
         BlobHandler blobs = options.blobs();
@@ -168,12 +171,17 @@ final class Manifests {
                 continue; // non-distributable layer: its urls say where it lives
             }
             try {
+                long stored = -1; // unknown without stat
                 if (dep.manifest()) {
-                    store().get(repo, dep.digest());
+                    stored = store().get(repo, dep.digest()).content().length;
                 } else if (blobs instanceof BlobStatHandler stat) {
-                    stat.stat(repo, dep.digest());
+                    stored = stat.stat(repo, dep.digest());
                 } else {
                     blobs.get(repo, dep.digest()).close();
+                }
+                if (stored >= 0 && stored != dep.size()) {
+                    throw new RegistryException(ErrorCode.MANIFEST_INVALID, dep.where() + " declares size " + dep.size()
+                            + " for " + dep.digest() + ", but " + stored + " bytes are stored under that digest");
                 }
             } catch (NotFoundException e) {
                 missing.add(dep.digest().toString());

@@ -121,6 +121,7 @@ public final class Registry extends HttpServlet {
         private final List<Fault> faults = new ArrayList<>();
         private AccessControl access;
         private int maxUploadSessionsPerClient = 100;
+        private Duration uploadSessionIdle = Duration.ofMinutes(5);
         private java.util.function.Consumer<RegistryEvent> events = e -> { };
         private boolean readOnly;
 
@@ -226,14 +227,29 @@ public final class Registry extends HttpServlet {
         }
 
         /**
-         * Most upload sessions one client (user, or address when anonymous) may hold open; more
-         * get {@code 429 TOOMANYREQUESTS}. 100 by default: clients push a few layers at a time.
+         * Most upload sessions in use one client (user, or address when anonymous) may hold; more
+         * get {@code 429 TOOMANYREQUESTS} with a {@code Retry-After} saying when one goes idle.
+         * 100 by default: clients push a few layers at a time. A push in one request ({@code POST
+         * ?digest=}) leaves no session open and is never refused for this.
          */
         public Builder maxUploadSessionsPerClient(int sessions) {
             if (sessions < 1) {
                 throw new IllegalArgumentException("maxUploadSessionsPerClient must be positive: " + sessions);
             }
             this.maxUploadSessionsPerClient = sessions;
+            return this;
+        }
+
+        /**
+         * How long an upload session may go without a request before it stops counting against
+         * {@link #maxUploadSessionsPerClient} (it stays usable until {@link #uploadExpiry}); 5
+         * minutes by default, so a client that abandoned its sessions can push again soon.
+         */
+        public Builder uploadSessionIdle(Duration idle) {
+            if (idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("uploadSessionIdle must be positive: " + idle);
+            }
+            this.uploadSessionIdle = idle;
             return this;
         }
 
@@ -263,7 +279,7 @@ public final class Registry extends HttpServlet {
             return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
-                    maxUploadSessionsPerClient, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly)));
+                    maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly)));
         }
     }
 }

@@ -13,7 +13,8 @@ record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logg
                        double warningProbability, String warningText, boolean referrers,
                        boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry,
                        Optional<Journal> journal, List<Fault> faults, Optional<AccessControl> access,
-                       int maxUploadSessionsPerClient, java.util.function.Consumer<RegistryEvent> events,
+                       int maxUploadSessionsPerClient, Duration uploadSessionIdle,
+                       java.util.function.Consumer<RegistryEvent> events,
                        java.util.concurrent.atomic.AtomicBoolean readOnly) {
 
     /** The blob handler routes use: the override if given, else the storage's. */

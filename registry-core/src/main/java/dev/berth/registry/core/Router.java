@@ -211,12 +211,22 @@ final class Router {
                     + request.getRequestURI() + ": " + e);
             throw e;
         } catch (IOException | RuntimeException e) {
-            options.logger().log(Level.ERROR, "failed: " + request.getMethod() + " " + request.getRequestURI(), e);
+            Optional<String> full = storageFull(e);
+            if (full.isPresent()) { // one line, not a stack trace per failed write of a full disk
+                request.setAttribute(STORAGE_FULL, Boolean.TRUE);
+                options.logger().log(Level.ERROR, "storage full: " + request.getMethod() + " " + request.getRequestURI()
+                        + " stored nothing: " + full.get());
+            } else {
+                options.logger().log(Level.ERROR, "failed: " + request.getMethod() + " " + request.getRequestURI(), e);
+            }
             if (response.isCommitted()) {
                 throw e; // mid-body: abort the connection so the client sees a short read, not a bad blob
             }
-            writeError(request, response, new RegistryException(ErrorCode.UNKNOWN, 500,
-                    "internal error; the server log has the details", null));
+            writeError(request, response, full.isPresent()
+                    ? new RegistryException(ErrorCode.UNKNOWN, 507, "the registry's storage is full: nothing was"
+                            + " stored; retry once space is freed", null)
+                    : new RegistryException(ErrorCode.UNKNOWN, 500, "internal error; the server log has the details",
+                            null));
         }
     }
 
@@ -235,6 +245,10 @@ final class Router {
                     .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
         }
         Optional<AccessControl.Action> needed = action(route);
+        if (route.id().equals("catalog") && !caller.authenticated() && !caller.mayPullSomewhere()) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required to list repositories")
+                    .header("WWW-Authenticate", access.catalogChallenge(request));
+        }
         if (route.id().equals("end-1") && !caller.authenticated()) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required")
                     .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
@@ -258,6 +272,21 @@ final class Router {
                             caller.authenticated()));
         }
         throw new RegistryException(ErrorCode.DENIED, caller.name() + " may not " + what);
+    }
+
+    /** Set on a request that failed because the storage had no space left (hosts count it). */
+    static final String STORAGE_FULL = "berth.storageFull";
+
+    /** The message of the "no space left" failure (ENOSPC, EDQUOT) behind {@code e}, if that is what it is. */
+    private static Optional<String> storageFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof IOException && message != null
+                    && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return Optional.of(message);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The path as sent, undecoded: a name is never reinterpreted by decoding or cleaning. */

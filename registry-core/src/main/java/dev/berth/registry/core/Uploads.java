@@ -33,7 +33,7 @@ final class Uploads {
 
     Uploads(RegistryOptions options) {
         this.options = options;
-        this.limits = new UploadLimits(options.maxUploadSessionsPerClient());
+        this.limits = new UploadLimits(options.maxUploadSessionsPerClient(), options.uploadSessionIdle());
     }
 
     int openSessions() {
@@ -61,7 +61,9 @@ final class Uploads {
             algorithm = digest.get().algorithm();
         }
         String id = newId();
-        limits.admit(UploadLimits.client(ex), id, options.storage().uploads());
+        if (digest.isEmpty()) { // a single-request push leaves no session open: never refused for open ones
+            limits.admit(UploadLimits.client(ex), id, options.storage().uploads());
+        }
         Upload upload;
         try {
             upload = options.storage().uploads().create(repo, id);
@@ -132,12 +134,14 @@ final class Uploads {
 
     void status(Exchange ex) throws IOException {
         Upload upload = open(ex);
-        uploadStatus(ex, upload, upload.size(), 204);
+        try (UploadLimits.Use used = limits.use(upload.id())) {
+            uploadStatus(ex, upload, upload.size(), 204);
+        }
     }
 
     void append(Exchange ex) throws IOException {
         Upload upload = open(ex);
-        try (UploadHashes.Held held = hashes.hold(upload.id())) {
+        try (UploadLimits.Use used = limits.use(upload.id()); UploadHashes.Held held = hashes.hold(upload.id())) {
             long size = upload.size();
             long declared = checkContentRange(ex, upload, size);
             long newSize = receive(upload, size, ex.body(), declared);
@@ -149,7 +153,7 @@ final class Uploads {
         Upload upload = open(ex);
         Digest digest = Names.digest(ex.query("digest").orElseThrow(() -> new RegistryException(
                 ErrorCode.DIGEST_INVALID, "closing PUT needs ?digest= of the whole blob")));
-        try (UploadHashes.Held held = hashes.hold(upload.id())) {
+        try (UploadLimits.Use used = limits.use(upload.id()); UploadHashes.Held held = hashes.hold(upload.id())) {
             finishHeld(ex, upload, digest);
         }
     }

@@ -24,7 +24,7 @@ class ParsingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"bytes=0-1;0-2", "items=0-1", "bytes=5-1", "bytes=-", "bytes=a-b"})
+    @CsvSource({"bytes=0-1;0-2", "items=0-1", "bytes=-", "bytes=a-b"})
     void ignoredRanges(String header) {
         assertTrue(Blobs.parseRange(header.replace(';', ','), 100).isEmpty(), header);
     }
@@ -34,6 +34,8 @@ class ParsingTest {
         RegistryException e = assertThrows(RegistryException.class, () -> Blobs.parseRange("bytes=100-", 100));
         assertEquals(416, e.status());
         assertThrows(RegistryException.class, () -> Blobs.parseRange("bytes=-0", 100));
+        assertEquals(416, assertThrows(RegistryException.class, () -> Blobs.parseRange("bytes=50-5", 100)).status(),
+                "a last position before the first is unsatisfiable, as distribution answers");
     }
 
     private static ManifestParser.Parsed parse(String json, MediaType type) {

@@ -96,6 +96,11 @@ record AccessPolicy(List<Rule> rules, Map<String, Set<String>> groups) {
         }
     }
 
+    /** Whether some rule lets callers without credentials pull. */
+    boolean anonymousMayPullSomewhere() {
+        return rules.stream().anyMatch(rule -> rule.anonymous().contains(Action.PULL));
+    }
+
     /** Whether {@code user} (empty: anonymous) may do {@code action} in {@code repo}. */
     boolean permits(Optional<String> user, Repository repo, Action action) {
         for (Rule rule : rules) {

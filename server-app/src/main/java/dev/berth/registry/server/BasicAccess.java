@@ -139,5 +139,10 @@ final class BasicAccess implements AccessControl {
         public boolean mayRetry() {
             return tokens || user.isEmpty();
         }
+
+        @Override
+        public boolean mayPullSomewhere() {
+            return user.isPresent() || policy.anonymousMayPullSomewhere();
+        }
     }
 }

@@ -15,15 +15,18 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Users and bcrypt hashes in Apache's htpasswd format ({@code htpasswd -B}), re-read when the
- * file changes. Checking an unknown user costs one bcrypt of the same cost as a real one, so
- * response times do not tell which users exist; hashes are compared in constant time by
- * Bouncy Castle.
+ * file changes. Checking an unknown user costs one bcrypt with the cost of a real user's hash,
+ * chosen by a keyed hash of the name (so a name always takes the same time, and unknown names
+ * take the times known ones do, whatever the mix of costs): response times do not tell which
+ * users exist. Hashes are compared in constant time by Bouncy Castle.
  */
 final class Htpasswd {
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
     private static final long RECHECK_NANOS = 1_000_000_000L;
 
-    private record Loaded(Map<String, String> hashes, String decoy, FileTime modified) {
+    /** The users' hashes, in file order their costs, and a decoy hash per cost. */
+    private record Loaded(Map<String, String> hashes, List<Integer> costs, Map<Integer, String> decoys,
+                          FileTime modified) {
     }
 
     private final Path file;
@@ -52,7 +55,7 @@ final class Htpasswd {
                 return true;
             }
         }
-        boolean matches = OpenBSDBCrypt.checkPassword(hash != null ? hash : current.decoy(), password);
+        boolean matches = OpenBSDBCrypt.checkPassword(hash != null ? hash : decoyFor(current, user), password);
         if (hash != null && matches) {
             if (recent.size() > 10_000) {
                 recent.clear();
@@ -60,6 +63,37 @@ final class Htpasswd {
             recent.put(key, System.nanoTime() + REMEMBER_NANOS);
         }
         return hash != null && matches;
+    }
+
+    /** The bcrypt cost a check of {@code user} takes: its own hash's, or for an unknown user its decoy's. */
+    int costOf(String user) {
+        Loaded current = current();
+        String hash = current.hashes().get(user);
+        return cost(hash != null ? hash : decoyFor(current, user));
+    }
+
+    private static int cost(String hash) {
+        return Integer.parseInt(hash.substring(4, 6));
+    }
+
+    /** The decoy of the cost of the user at a position the name's keyed hash picks. */
+    private String decoyFor(Loaded current, String user) {
+        if (current.costs().isEmpty()) {
+            return current.decoys().values().iterator().next();
+        }
+        byte[] pick = hmac(user.getBytes(StandardCharsets.UTF_8));
+        int index = Math.floorMod(java.nio.ByteBuffer.wrap(pick).getInt(), current.costs().size());
+        return current.decoys().get(current.costs().get(index));
+    }
+
+    private byte[] hmac(byte[] data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(cacheKey, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static final long REMEMBER_NANOS = 60_000_000_000L;
@@ -111,7 +145,7 @@ final class Htpasswd {
         FileTime modified = Files.getLastModifiedTime(file);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         Map<String, String> hashes = new HashMap<>();
-        int cost = 10;
+        List<Integer> costs = new java.util.ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -124,14 +158,23 @@ final class Htpasswd {
                 throw new IllegalArgumentException(file + " line " + (i + 1)
                         + ": want user:bcrypt-hash (create it with htpasswd -B); other hash types are refused");
             }
-            cost = Math.max(cost, Integer.parseInt(bcrypt.group(1)));
-            hashes.put(line.substring(0, colon), hash);
+            if (hashes.put(line.substring(0, colon), hash) == null) {
+                costs.add(Integer.parseInt(bcrypt.group(1)));
+            }
         }
+        Map<Integer, String> decoys = new HashMap<>();
+        for (int cost : costs.isEmpty() ? List.of(10) : costs) {
+            decoys.computeIfAbsent(cost, Htpasswd::decoy);
+        }
+        return new Loaded(Map.copyOf(hashes), List.copyOf(costs), Map.copyOf(decoys), modified);
+    }
+
+    /** A hash of a random password nobody knows, at {@code cost}. */
+    private static String decoy(int cost) {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        String decoy = OpenBSDBCrypt.generate("2b", new SecureRandom().ints(16, 'a', 'z')
+        return OpenBSDBCrypt.generate("2b", new SecureRandom().ints(16, 'a', 'z')
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
                 .toCharArray(), salt, cost);
-        return new Loaded(Map.copyOf(hashes), decoy, modified);
     }
 }

@@ -37,7 +37,8 @@ import java.util.Optional;
                 AdminCommands.Import.class},
         description = "An OCI distribution registry. Serves /v2/ until stopped (SIGTERM/Ctrl-C finish in-flight requests).")
 public final class Main implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Address to bind (default: 127.0.0.1 without authentication, so that "
+            + "nobody else can push or delete; 0.0.0.0 with it).")
     String host;
 
     @Option(names = {"-p", "--port"}, defaultValue = "5000", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -155,12 +156,22 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-header-bytes", defaultValue = "16384", description = "Largest request header block (default: ${DEFAULT-VALUE}).")
     int maxHeaderBytes;
 
+    @Option(names = "--header-timeout", defaultValue = "20s", paramLabel = "DURATION",
+            description = "Longest a request's header block may take to arrive; slower clients are cut off "
+                    + "(0s for none; default: ${DEFAULT-VALUE}).")
+    String headerTimeout;
+
     @Option(names = "--max-manifest-bytes", defaultValue = "4194304", description = "Largest manifest (default: ${DEFAULT-VALUE}).")
     int maxManifestBytes;
 
     @Option(names = "--max-uploads-per-client", defaultValue = "100",
-            description = "Open upload sessions one user or address may hold (default: ${DEFAULT-VALUE}).")
+            description = "Upload sessions in use one user or address may hold (default: ${DEFAULT-VALUE}).")
     int maxUploadsPerClient;
+
+    @Option(names = "--upload-idle", defaultValue = "5m", paramLabel = "DURATION",
+            description = "A session without a request for this long stops counting against --max-uploads-per-client "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String uploadIdle;
 
     @Option(names = "--no-request-log", description = "Do not log a line per request (same as --access-log off).")
     boolean noRequestLog;
@@ -237,6 +248,10 @@ public final class Main implements Callable<Integer> {
         Storage opened = openStorage();
         Map<String, jakarta.servlet.http.HttpServlet> servlets = new LinkedHashMap<>();
         Optional<AccessControl> access = Security.access(this, servlets);
+        boolean hostGiven = host != null;
+        if (!hostGiven) {
+            host = access.isPresent() ? "0.0.0.0" : "127.0.0.1";
+        }
         Observability observability = new Observability();
         Registry.Builder builder = Registry.builder()
                 .storage(observability.meter(opened, storage))
@@ -244,6 +259,7 @@ public final class Main implements Callable<Integer> {
                 .referrers(!noReferrers)
                 .maxManifestBytes(maxManifestBytes)
                 .maxUploadSessionsPerClient(maxUploadsPerClient)
+                .uploadSessionIdle(duration("--upload-idle", uploadIdle))
                 .uploadExpiry(StorageConfig.of(Map.of("upload-expiry", uploadExpiry))
                         .duration("upload-expiry", Duration.ofHours(24)));
         access.ifPresent(builder::access);
@@ -263,7 +279,7 @@ public final class Main implements Callable<Integer> {
                 : observability.accessLog(logFormat);
         BerthServer server = BerthServer.start(registry, new BerthServer.Listener(host, port, Optional.of(requestLog),
                 Duration.ofSeconds(5), tls, duration("--read-timeout", readTimeout), maxHeaderBytes, minUploadRate,
-                servlets, sendfile));
+                servlets, sendfile, duration("--header-timeout", headerTimeout)));
         observability.bind(registry, server.threadPool());
         ReadOnlySignal.install(registry, out);
         List<AutoCloseable> services = new ArrayList<>();
@@ -307,7 +323,14 @@ public final class Main implements Callable<Integer> {
         }, "berth-shutdown"));
         String where = storage.equals("disk") ? " at " + Path.of(storageOptions.getOrDefault("root",
                 dataDir.toString())).toAbsolutePath().normalize() : "";
-        out.println("Berth listening on " + (tls.isPresent() ? "https" : "http") + "://" + displayHost() + ":" + server.port() + "/ (storage: " + storage + where + ")");
+        if (access.isEmpty() && !isLoopback(host)) {
+            out.println("Berth warning: listening on " + host + " without authentication: anyone who can reach this"
+                    + " machine may push and delete; give --htpasswd (or --auth token) or bind --host 127.0.0.1");
+        }
+        String reach = access.isEmpty() && !hostGiven
+                ? "; this machine only, as no authentication is set: --host 0.0.0.0 to listen beyond it" : "";
+        out.println("Berth listening on " + (tls.isPresent() ? "https" : "http") + "://" + displayHost() + ":"
+                + server.port() + "/ (storage: " + storage + where + reach + ")");
         admin.ifPresent(a -> out.println("Berth admin on http://" + adminAddress.substring(0, adminAddress.lastIndexOf(':'))
                 + ":" + a.port() + "/admin/"));
         server.join();

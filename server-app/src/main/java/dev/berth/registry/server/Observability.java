@@ -115,6 +115,10 @@ final class Observability {
                     .serviceLevelObjectives(LATENCY_BUCKETS).register(meters).record(nanos, TimeUnit.NANOSECONDS);
             Counter.builder("berth.http.bytes.in").tag("route", route).register(meters).increment(in);
             Counter.builder("berth.http.bytes.out").tag("route", route).register(meters).increment(out2);
+            if (request.getAttribute("berth.storageFull") != null) {
+                Counter.builder("berth.storage.full").description("Requests refused because the storage had no space left")
+                        .register(meters).increment();
+            }
             if (!write) {
                 return;
             }

@@ -127,7 +127,7 @@ final class TokenAuthority implements AccessControl {
     public Caller authenticate(HttpServletRequest request) throws Unauthenticated {
         String header = request.getHeader("Authorization");
         if (header == null) {
-            return new TokenCaller("anonymous", false, Map.of());
+            return new TokenCaller("anonymous", false, Map.of(), false, policy);
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new Unauthenticated("this registry takes Bearer tokens; get one from the realm in WWW-Authenticate");
@@ -181,9 +181,14 @@ final class TokenAuthority implements AccessControl {
             throw new Unauthenticated("token not valid yet");
         }
         Map<Repository, Set<Action>> grants = new HashMap<>();
+        boolean catalog = false;
         Object access = claims.getClaim("access");
         if (access instanceof List<?> entries) {
             for (Object entry : entries) {
+                if (entry instanceof Map<?, ?> m && "registry".equals(m.get("type")) && "catalog".equals(m.get("name"))
+                        && m.get("actions") instanceof List<?> actions && actions.contains("*")) {
+                    catalog = true;
+                }
                 if (entry instanceof Map<?, ?> m && "repository".equals(m.get("type")) && m.get("name") instanceof String n
                         && m.get("actions") instanceof List<?> actions) {
                     try {
@@ -197,7 +202,7 @@ final class TokenAuthority implements AccessControl {
             }
         }
         String subject = claims.getSubject() == null || claims.getSubject().isEmpty() ? "anonymous" : claims.getSubject();
-        return new TokenCaller(subject, true, grants);
+        return new TokenCaller(subject, true, grants, catalog, policy);
     }
 
     private static JWSVerifier verifier(PublicKey key) {
@@ -225,17 +230,40 @@ final class TokenAuthority implements AccessControl {
         return c.toString();
     }
 
+    @Override
+    public String catalogChallenge(HttpServletRequest request) {
+        return challenge(request, Optional.empty(), false) + ",scope=\"" + CATALOG_SCOPE + "\"";
+    }
+
+    /** Docker's token scope for listing the catalog. */
+    static final String CATALOG_SCOPE = "registry:catalog:*";
+
     private static String ownRealm(HttpServletRequest request) {
         String host = Optional.ofNullable(request.getHeader("Host")).filter(h -> h.matches("[A-Za-z0-9.:\\[\\]-]+"))
                 .orElse(request.getLocalAddr() + ":" + request.getLocalPort());
         return request.getScheme() + "://" + host + "/token";
     }
 
-    /** A token holder: exactly the grants its token lists. */
-    record TokenCaller(String name, boolean authenticated, Map<Repository, Set<Action>> grants) implements Caller {
+    /**
+     * A token holder: exactly the grants its token lists; with the catalog grant it lists the
+     * repositories the policy lets its subject pull.
+     */
+    record TokenCaller(String name, boolean authenticated, Map<Repository, Set<Action>> grants, boolean catalog,
+                       AccessPolicy policy) implements Caller {
         @Override
         public boolean may(Repository repository, Action action) {
             return grants.getOrDefault(repository, Set.of()).contains(action);
+        }
+
+        @Override
+        public boolean mayList(Repository repository) {
+            Optional<String> subject = authenticated && !name.equals("anonymous") ? Optional.of(name) : Optional.empty();
+            return may(repository, Action.PULL) || (catalog && policy.permits(subject, repository, Action.PULL));
+        }
+
+        @Override
+        public boolean mayPullSomewhere() {
+            return authenticated || policy.anonymousMayPullSomewhere();
         }
 
         @Override
@@ -317,8 +345,12 @@ final class TokenAuthority implements AccessControl {
     private Optional<Map<String, Object>> grant(Optional<String> user, String scope) {
         int first = scope.indexOf(':');
         int last = scope.lastIndexOf(':');
+        if (scope.equals(CATALOG_SCOPE)) {
+            // anyone may ask: the listing shows only what the policy lets the subject pull
+            return Optional.of(Map.of("type", "registry", "name", "catalog", "actions", List.of("*")));
+        }
         if (first < 0 || last == first || !scope.substring(0, first).equals("repository")) {
-            return Optional.empty(); // registry:catalog:* and the like: the catalog filters by pull rights anyway
+            return Optional.empty();
         }
         Repository repo;
         try {

@@ -210,11 +210,11 @@ class SecurityIT {
         }
     }
 
-    private static KeyPair ecKey() throws Exception {
+    static KeyPair ecKey() throws Exception {
         return TokenAuthority.generateKey();
     }
 
-    private static Path writePem(Path file, Object object) throws Exception {
+    static Path writePem(Path file, Object object) throws Exception {
         try (Writer w = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(w)) {
             pem.writeObject(object);
         }

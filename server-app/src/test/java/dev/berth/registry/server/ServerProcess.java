@@ -48,12 +48,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server with extra JVM options and server arguments; waits (bounded) for its URL. */
     static ServerProcess start(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1"));
+        all.addAll(List.of(args));
+        return startOnAnyPort(jvmOptions, all.toArray(String[]::new));
+    }
+
+    /** As {@link #start}, leaving the address to the server's own default (or to {@code args}). */
+    static ServerProcess startOnAnyPort(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
-        command.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+        command.addAll(List.of("--port", "0"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();

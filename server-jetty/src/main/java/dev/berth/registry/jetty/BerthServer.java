@@ -88,32 +88,36 @@ public final class BerthServer implements AutoCloseable {
      * @param minBytesPerSecond a request body arriving slower than this on average is cut off (0: no floor)
      * @param servlets       further servlets by path (the token endpoint), next to the registry at /
      * @param sendfile       blob bodies by sendfile(2) on plain HTTP/1.1 ({@link ZeroCopySend})
+     * @param headerTimeout  a request whose header block takes longer than this to arrive is cut off
+     *                       ({@link HeaderDeadline}; zero: no deadline)
      */
     public record Listener(String host, int port, Optional<org.eclipse.jetty.server.RequestLog> requestLog,
                            Duration shutdownIdle, Optional<SslContextFactory.Server> tls, Duration readTimeout,
                            int maxHeaderBytes, long minBytesPerSecond,
-                           java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets, boolean sendfile) {
+                           java.util.Map<String, jakarta.servlet.http.HttpServlet> servlets, boolean sendfile,
+                           Duration headerTimeout) {
         public static final int DEFAULT_HEADER_BYTES = 16 * 1024;
+        public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
         /** {@code host:port} (0: any free port), plain HTTP, no request log, 5 min read timeout, quick close. */
         public static Listener on(String host, int port) {
             return new Listener(host, port, Optional.empty(), Duration.ofSeconds(1), Optional.empty(),
-                    Duration.ofMinutes(5), DEFAULT_HEADER_BYTES, 0, java.util.Map.of(), false);
+                    Duration.ofMinutes(5), DEFAULT_HEADER_BYTES, 0, java.util.Map.of(), false, DEFAULT_HEADER_TIMEOUT);
         }
 
         public Listener withRequestLog(Optional<org.eclipse.jetty.server.RequestLog> log) {
             return new Listener(host, port, log, shutdownIdle, tls, readTimeout, maxHeaderBytes, minBytesPerSecond,
-                    servlets, sendfile);
+                    servlets, sendfile, headerTimeout);
         }
 
         public Listener withShutdownIdle(Duration idle) {
             return new Listener(host, port, requestLog, idle, tls, readTimeout, maxHeaderBytes, minBytesPerSecond,
-                    servlets, sendfile);
+                    servlets, sendfile, headerTimeout);
         }
 
         public Listener withTls(Optional<SslContextFactory.Server> context) {
             return new Listener(host, port, requestLog, shutdownIdle, context, readTimeout, maxHeaderBytes,
-                    minBytesPerSecond, servlets, sendfile);
+                    minBytesPerSecond, servlets, sendfile, headerTimeout);
         }
     }
 
@@ -159,6 +163,9 @@ public final class BerthServer implements AutoCloseable {
         // while stopping, a connection with no traffic for this long is closed, whether idle
         // between requests or an upload paused between two writes
         connector.setShutdownIdleTimeout(shutdownIdle.toMillis());
+        Optional<HeaderDeadline> headerDeadline = listener.headerTimeout().isZero() ? Optional.empty()
+                : Optional.of(new HeaderDeadline(listener.headerTimeout()));
+        headerDeadline.ifPresent(connector::addEventListener);
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
@@ -188,12 +195,13 @@ public final class BerthServer implements AutoCloseable {
             throw new IOException("could not start the server on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "berth-upload-expiry");
+            Thread t = new Thread(r, "berth-housekeeping");
             t.setDaemon(true);
             return t;
         });
         long everySeconds = Math.max(1, Math.min(3600, registry.uploadExpiry().toSeconds() / 4));
         housekeeping.scheduleWithFixedDelay(() -> expireUploads(registry), everySeconds, everySeconds, TimeUnit.SECONDS);
+        headerDeadline.ifPresent(deadline -> housekeeping.scheduleWithFixedDelay(deadline::sweep, 1, 1, TimeUnit.SECONDS));
         return new BerthServer(server, connector, registry, housekeeping, busy);
     }
 

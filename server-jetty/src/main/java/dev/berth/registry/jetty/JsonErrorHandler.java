@@ -17,12 +17,15 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JsonErrorHandler extends ErrorHandler {
     static byte[] body(int status, String message) {
-        String code = switch (status) {
+        return body(status, switch (status) {
             case 401 -> "UNAUTHORIZED";
             case 403 -> "DENIED";
             case 429 -> "TOOMANYREQUESTS";
             default -> status >= 500 ? "UNKNOWN" : "UNSUPPORTED";
-        };
+        }, message);
+    }
+
+    static byte[] body(int status, String code, String message) {
         String text = message == null || message.isBlank() ? "HTTP " + status : message;
         String escaped = text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\p{Cntrl}]", "?");
         return ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + escaped + "\"}]}")
@@ -39,6 +42,23 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (code == 400 && illegalPathCharacter(cause)) {
+            // Jetty refuses an encoded NUL (%00) while parsing, before the registry sees the path;
+            // the registry answers every other encoded character in a name with NAME_INVALID
+            response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
+            response.write(true, ByteBuffer.wrap(body(code, "NAME_INVALID",
+                    "path must not hold encoded characters (an encoded NUL was sent)")), callback);
+            return;
+        }
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+    }
+
+    private static boolean illegalPathCharacter(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Illegal character in path")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

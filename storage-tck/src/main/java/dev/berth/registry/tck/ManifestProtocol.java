@@ -139,6 +139,24 @@ abstract class ManifestProtocol extends ProtocolContracts {
     }
 
     @Test
+    @DisplayName("end-7: a descriptor whose size differs from the stored blob's is 400 MANIFEST_INVALID naming it")
+    void descriptorSizes() {
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = new byte[10];
+        Digest c = http.pushBlob("man/sizes", config);
+        Digest l = http.pushBlob("man/sizes", layer);
+        HttpResponse<byte[]> wrong = http.put("/v2/man/sizes/manifests/x",
+                Content.imageManifest(c, 2, List.of(l), List.of(11L)), "Content-Type", OCI);
+        expectError(wrong, 400, "MANIFEST_INVALID", "layer declared 11 bytes, 10 stored");
+        assertTrue(new String(wrong.body(), StandardCharsets.UTF_8).contains("layers[0]"),
+                "the error names the descriptor: " + new String(wrong.body(), StandardCharsets.UTF_8));
+        expectError(http.put("/v2/man/sizes/manifests/x", Content.imageManifest(c, 3, List.of(l), List.of(10L)),
+                "Content-Type", OCI), 400, "MANIFEST_INVALID", "config declared 3 bytes, 2 stored");
+        expect(http.put("/v2/man/sizes/manifests/x", Content.imageManifest(c, 2, List.of(l), List.of(10L)),
+                "Content-Type", OCI), 201, "the right sizes");
+    }
+
+    @Test
     @DisplayName("end-7: non-distributable layers with urls need not be pushed")
     void foreignLayers() {
         byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
@@ -231,6 +249,10 @@ abstract class ManifestProtocol extends ProtocolContracts {
         assertEquals(sorted, walked, "end-8b: following Link headers lists every tag once");
         assertEquals(List.of("b", "latest"), names(json(http.get("/v2/man/list/tags/list?last=a")).get("tags")),
                 "end-8b: last without n");
+        assertEquals(List.of("b", "latest"), names(json(http.get("/v2/man/list/tags/list?last=a~")).get("tags")),
+                "end-8b: last is a position compared as a string, even one that is no valid tag");
+        assertEquals(sorted, names(json(http.get("/v2/man/list/tags/list?last=%21")).get("tags")),
+                "end-8b: an invalid last sorting before every tag lists them all, never 400");
         HttpResponse<byte[]> zero = http.get("/v2/man/list/tags/list?n=0");
         assertEquals(List.of(), names(json(zero).get("tags")), "n=0 is an empty list");
         assertTrue(zero.headers().firstValue("Link").isEmpty(), "n=0 has no Link");
@@ -253,6 +275,10 @@ abstract class ManifestProtocol extends ProtocolContracts {
             next = page.headers().firstValue("Link").map(l -> l.substring(1, l.indexOf('>'))).orElse(null);
         }
         assertEquals(List.of("cat/a", "cat/b", "cat/c/d"), walked, "catalog in order, one per page");
+        assertEquals(List.of("cat/b", "cat/c/d"), names(json(http.get("/v2/_catalog?last=cat/a%21")).get("repositories")),
+                "last is a position compared as a string, even one that is no valid name, never 400");
+        assertEquals(List.of("cat/a"), names(json(http.get("/v2/_catalog?n=1&last=CAT")).get("repositories")),
+                "an invalid last sorting before every name starts at the beginning");
     }
 
     @Test
