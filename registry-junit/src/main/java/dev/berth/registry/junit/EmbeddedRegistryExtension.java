@@ -96,7 +96,15 @@ public final class EmbeddedRegistryExtension implements BeforeAllCallback, Befor
                 temporary = Files.createTempDirectory("berth-test-");
                 settings.put("root", temporary.toString());
             }
-            Storage storage = StorageProvider.named(spec.storage()).open(StorageConfig.of(settings));
+            StorageProvider provider;
+            try {
+                provider = StorageProvider.named(spec.storage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("@EmbeddedRegistry(storage = \"" + spec.storage() + "\"): "
+                        + e.getMessage() + (spec.storage().equals("disk")
+                        ? "; add dev.berth:storage-disk to the test dependencies" : ""), e);
+            }
+            Storage storage = provider.open(StorageConfig.of(settings));
             registry = Registry.builder().storage(storage).build();
         } else {
             if (!spec.storage().equals("memory") || spec.settings().length > 0) {
