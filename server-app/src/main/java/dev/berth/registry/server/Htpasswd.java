@@ -15,18 +15,18 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Users and bcrypt hashes in Apache's htpasswd format ({@code htpasswd -B}), re-read when the
- * file changes. Checking an unknown user costs one bcrypt with the cost of a real user's hash,
- * chosen by a keyed hash of the name (so a name always takes the same time, and unknown names
- * take the times known ones do, whatever the mix of costs): response times do not tell which
- * users exist. Hashes are compared in constant time by Bouncy Castle.
+ * file changes. Every check does the bcrypt work of the file's most expensive hash: a user's own
+ * hash, then decoy hashes of the costs from its own up to the highest (2^c + 2^c + 2^(c+1) + … =
+ * 2^max), and an unknown user one decoy of the highest cost. So response times tell neither
+ * which users exist nor which costs they have, whatever mix of costs the file holds. Hashes are
+ * compared in constant time by Bouncy Castle.
  */
 final class Htpasswd {
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
     private static final long RECHECK_NANOS = 1_000_000_000L;
 
-    /** The users' hashes, in file order their costs, and a decoy hash per cost. */
-    private record Loaded(Map<String, String> hashes, List<Integer> costs, Map<Integer, String> decoys,
-                          FileTime modified) {
+    /** The users' hashes, and a decoy hash per cost from the lowest in the file to the highest. */
+    private record Loaded(Map<String, String> hashes, Map<Integer, String> decoys, FileTime modified) {
     }
 
     private final Path file;
@@ -55,7 +55,11 @@ final class Htpasswd {
                 return true;
             }
         }
-        boolean matches = OpenBSDBCrypt.checkPassword(hash != null ? hash : decoyFor(current, user), password);
+        List<String> checks = checks(current, hash);
+        boolean matches = OpenBSDBCrypt.checkPassword(checks.get(0), password);
+        for (String padding : checks.subList(1, checks.size())) {
+            OpenBSDBCrypt.checkPassword(padding, password); // work only: the answer is the user's hash's
+        }
         if (hash != null && matches) {
             if (recent.size() > 10_000) {
                 recent.clear();
@@ -65,35 +69,27 @@ final class Htpasswd {
         return hash != null && matches;
     }
 
-    /** The bcrypt cost a check of {@code user} takes: its own hash's, or for an unknown user its decoy's. */
-    int costOf(String user) {
+    /** The bcrypt costs a check of {@code user} runs: their work (the sum of 2^cost) is the same for everyone. */
+    List<Integer> costsChecked(String user) {
         Loaded current = current();
-        String hash = current.hashes().get(user);
-        return cost(hash != null ? hash : decoyFor(current, user));
+        return checks(current, current.hashes().get(user)).stream().map(Htpasswd::cost).toList();
     }
 
     private static int cost(String hash) {
         return Integer.parseInt(hash.substring(4, 6));
     }
 
-    /** The decoy of the cost of the user at a position the name's keyed hash picks. */
-    private String decoyFor(Loaded current, String user) {
-        if (current.costs().isEmpty()) {
-            return current.decoys().values().iterator().next();
+    /** The hashes one check runs: the user's and the decoys that pad it to the highest cost, or one decoy. */
+    private static List<String> checks(Loaded current, String hash) {
+        int max = current.decoys().keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (hash == null) {
+            return List.of(current.decoys().get(max));
         }
-        byte[] pick = hmac(user.getBytes(StandardCharsets.UTF_8));
-        int index = Math.floorMod(java.nio.ByteBuffer.wrap(pick).getInt(), current.costs().size());
-        return current.decoys().get(current.costs().get(index));
-    }
-
-    private byte[] hmac(byte[] data) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(cacheKey, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        List<String> checks = new java.util.ArrayList<>(List.of(hash));
+        for (int cost = cost(hash); cost < max; cost++) {
+            checks.add(current.decoys().get(cost));
         }
+        return checks;
     }
 
     private static final long REMEMBER_NANOS = 60_000_000_000L;
@@ -163,10 +159,12 @@ final class Htpasswd {
             }
         }
         Map<Integer, String> decoys = new HashMap<>();
-        for (int cost : costs.isEmpty() ? List.of(10) : costs) {
-            decoys.computeIfAbsent(cost, Htpasswd::decoy);
+        int lowest = costs.stream().mapToInt(Integer::intValue).min().orElse(10);
+        int highest = costs.stream().mapToInt(Integer::intValue).max().orElse(10);
+        for (int cost = lowest; cost <= highest; cost++) {
+            decoys.put(cost, decoy(cost));
         }
-        return new Loaded(Map.copyOf(hashes), List.copyOf(costs), Map.copyOf(decoys), modified);
+        return new Loaded(Map.copyOf(hashes), Map.copyOf(decoys), modified);
     }
 
     /** A hash of a random password nobody knows, at {@code cost}. */
