@@ -15,17 +15,22 @@ import java.util.regex.Pattern;
  * repository name including slashes (validated later, for NAME_INVALID); other parameters match
  * one path segment.
  *
+ * @param access   what it needs of the caller ({@link RouteTable})
  * @param notFound what a {@link dev.berth.registry.spi.NotFoundException} from storage means here
  */
-record Route(String id, Set<String> methods, Pattern pattern, List<String> params, Handler handler,
-             ErrorCode notFound) {
+record Route(String id, Set<String> methods, Pattern pattern, List<String> params, RouteTable.Access access,
+             Handler handler, ErrorCode notFound) {
 
     @FunctionalInterface
     interface Handler {
         void handle(Exchange exchange) throws IOException;
     }
 
-    static Route route(String id, String method, String template, Handler handler, ErrorCode notFound) {
+    /** The route of {@code row}, served by {@code handler}. */
+    static Route of(RouteTable.Row row, Handler handler) {
+        String id = row.id();
+        String method = row.method();
+        String template = row.template();
         Set<String> methods = method.equals("GET") ? Set.of("GET", "HEAD") : Set.of(method);
         StringBuilder regex = new StringBuilder("^");
         List<String> params = new java.util.ArrayList<>();
@@ -38,7 +43,8 @@ record Route(String id, Set<String> methods, Pattern pattern, List<String> param
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last))).append('$');
-        return new Route(id, methods, Pattern.compile(regex.toString()), List.copyOf(params), handler, notFound);
+        return new Route(id, methods, Pattern.compile(regex.toString()), List.copyOf(params), row.access(), handler,
+                row.notFound());
     }
 
     Optional<Map<String, String>> match(String path) {

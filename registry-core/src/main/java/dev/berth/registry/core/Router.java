@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
-import static dev.berth.registry.core.Route.route;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.api.Repository;
@@ -28,28 +26,19 @@ final class Router {
 
     Router(RegistryOptions options, Blobs blobs, Uploads uploads, Manifests manifests, Listings listings) {
         this.options = options;
-        ErrorCode blob = ErrorCode.BLOB_UNKNOWN;
-        ErrorCode upload = ErrorCode.BLOB_UPLOAD_UNKNOWN;
-        ErrorCode manifest = ErrorCode.MANIFEST_UNKNOWN;
-        ErrorCode name = ErrorCode.NAME_UNKNOWN;
-        this.routes = List.of(
-                route("end-1",   "GET",    "/v2/",                           Router::base, name),
-                route("catalog", "GET",    "/v2/_catalog",                   listings::catalog, name),
-                route("end-4",   "POST",   "/v2/{name}/blobs/uploads/",      uploads::start, blob),
-                route("end-13",  "GET",    "/v2/{name}/blobs/uploads/{id}",  uploads::status, upload),
-                route("end-5",   "PATCH",  "/v2/{name}/blobs/uploads/{id}",  uploads::append, upload),
-                route("end-6",   "PUT",    "/v2/{name}/blobs/uploads/{id}",  uploads::finish, upload),
-                route("end-14",  "DELETE", "/v2/{name}/blobs/uploads/{id}",  uploads::cancel, upload),
-                route("end-2",   "GET",    "/v2/{name}/blobs/{digest}",      blobs::get, blob),
-                route("end-10",  "DELETE", "/v2/{name}/blobs/{digest}",      blobs::delete, blob),
-                route("end-3",   "GET",    "/v2/{name}/manifests/{ref}",     manifests::get, manifest),
-                route("end-7",   "PUT",    "/v2/{name}/manifests/{ref}",     manifests::put, manifest),
-                route("end-9",   "DELETE", "/v2/{name}/manifests/{ref}",     manifests::delete, manifest),
-                route("end-8",   "GET",    "/v2/{name}/tags/list",           listings::tags, name),
-                route("end-12",  "GET",    "/v2/{name}/referrers/{digest}",  listings::referrers, manifest));
-        if (!new java.util.HashSet<>(Fault.ROUTE_IDS).equals(new java.util.HashSet<>(routes.stream().map(Route::id).toList()))) {
-            throw new IllegalStateException("Fault.ROUTE_IDS must list exactly the route table's ids");
+        Map<String, Route.Handler> handlers = Map.ofEntries(
+                Map.entry("end-1", Router::base), Map.entry("catalog", listings::catalog),
+                Map.entry("end-4", uploads::start), Map.entry("end-13", uploads::status),
+                Map.entry("end-5", uploads::append), Map.entry("end-6", uploads::finish),
+                Map.entry("end-14", uploads::cancel), Map.entry("end-2", blobs::get),
+                Map.entry("end-10", blobs::delete), Map.entry("end-3", manifests::get),
+                Map.entry("end-7", manifests::put), Map.entry("end-9", manifests::delete),
+                Map.entry("end-8", listings::tags), Map.entry("end-12", listings::referrers));
+        if (!handlers.keySet().equals(new java.util.HashSet<>(RouteTable.ROWS.stream().map(RouteTable.Row::id).toList()))
+                || !handlers.keySet().equals(new java.util.HashSet<>(Fault.ROUTE_IDS))) {
+            throw new IllegalStateException("the route table, its handlers and Fault.ROUTE_IDS must name the same routes");
         }
+        this.routes = RouteTable.ROWS.stream().map(row -> Route.of(row, handlers.get(row.id()))).toList();
     }
 
     private static void base(Exchange exchange) throws IOException {
@@ -124,12 +113,7 @@ final class Router {
 
     /** What a route does to its repository: pull, push or delete (empty: the base and the catalog). */
     static Optional<AccessControl.Action> action(Route route) {
-        return switch (route.id()) {
-            case "end-1", "catalog" -> Optional.empty();
-            case "end-4", "end-13", "end-5", "end-6", "end-14", "end-7" -> Optional.of(AccessControl.Action.PUSH);
-            case "end-9", "end-10" -> Optional.of(AccessControl.Action.DELETE);
-            default -> Optional.of(AccessControl.Action.PULL);
-        };
+        return route.access().action();
     }
 
     private void handle(HttpServletRequest request, Dispatch dispatch) throws IOException {
@@ -245,11 +229,11 @@ final class Router {
                     .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
         }
         Optional<AccessControl.Action> needed = action(route);
-        if (route.id().equals("catalog") && !caller.authenticated() && !caller.mayPullSomewhere()) {
+        if (route.access() == RouteTable.Access.CATALOG && !caller.authenticated() && !caller.mayPullSomewhere()) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required to list repositories")
                     .header("WWW-Authenticate", access.catalogChallenge(request));
         }
-        if (route.id().equals("end-1") && !caller.authenticated()) {
+        if (route.access() == RouteTable.Access.BASE && !caller.authenticated()) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required")
                     .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
         }
