@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
  * repository name including slashes (validated later, for NAME_INVALID); other parameters match
  * one path segment.
  *
+ * @param literal  a fixed part every matching path contains ("/manifests/"): a cheap test before the pattern
  * @param access   what it needs of the caller ({@link RouteTable})
  * @param notFound what a {@link dev.berth.registry.spi.NotFoundException} from storage means here
  */
-record Route(String id, Set<String> methods, Pattern pattern, List<String> params, RouteTable.Access access,
-             Handler handler, ErrorCode notFound) {
+record Route(String id, Set<String> methods, Pattern pattern, List<String> params, String literal,
+             RouteTable.Access access, Handler handler, ErrorCode notFound) {
 
     @FunctionalInterface
     interface Handler {
@@ -43,11 +44,18 @@ record Route(String id, Set<String> methods, Pattern pattern, List<String> param
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last))).append('$');
-        return new Route(id, methods, Pattern.compile(regex.toString()), List.copyOf(params), row.access(), handler,
-                row.notFound());
+        String longest = "";
+        for (String part : template.split("\\{\\w+}")) {
+            longest = part.length() > longest.length() ? part : longest;
+        }
+        return new Route(id, methods, Pattern.compile(regex.toString()), List.copyOf(params), longest, row.access(),
+                handler, row.notFound());
     }
 
     Optional<Map<String, String>> match(String path) {
+        if (!path.contains(literal)) {
+            return Optional.empty(); // spares the pattern's backtracking over a long name
+        }
         Matcher m = pattern.matcher(path);
         if (!m.matches()) {
             return Optional.empty();
