@@ -70,8 +70,8 @@ final class ServerProcess implements AutoCloseable {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    all.append(line).append('\n'); // first: whoever takes the line may read output() next
                     lines.add(line);
-                    all.append(line).append('\n');
                 }
             } catch (IOException e) {
                 // process ended
