@@ -192,7 +192,7 @@ final class Durable {
 
     /**
      * Makes the entries renamed into {@code dir} durable. Concurrent fsyncs on ext4 are already
-     * merged into one journal commit; grouping them here measured no better (see the commit log).
+     * merged into one journal commit; grouping them here measured no better.
      */
     static void fsyncDir(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
