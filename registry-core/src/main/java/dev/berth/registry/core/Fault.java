@@ -53,8 +53,7 @@ public final class Fault {
      * PUT manifest, {@code end-8} tags list, {@code end-9} DELETE manifest, {@code end-10} DELETE
      * blob, {@code end-12} referrers, {@code end-13} GET upload status, {@code end-14} DELETE upload.
      */
-    public static final java.util.List<String> ROUTE_IDS = java.util.List.of("end-1", "end-2", "end-3", "end-4",
-            "end-5", "end-6", "end-7", "end-8", "end-9", "end-10", "end-12", "end-13", "end-14", "catalog");
+    public static final java.util.List<String> ROUTE_IDS = RouteTable.ROWS.stream().map(RouteTable.Row::id).toList();
 
     /** Applies to every request. */
     public static Fault onEveryRoute() {

@@ -34,9 +34,8 @@ final class Router {
                 Map.entry("end-10", blobs::delete), Map.entry("end-3", manifests::get),
                 Map.entry("end-7", manifests::put), Map.entry("end-9", manifests::delete),
                 Map.entry("end-8", listings::tags), Map.entry("end-12", listings::referrers));
-        if (!handlers.keySet().equals(new java.util.HashSet<>(RouteTable.ROWS.stream().map(RouteTable.Row::id).toList()))
-                || !handlers.keySet().equals(new java.util.HashSet<>(Fault.ROUTE_IDS))) {
-            throw new IllegalStateException("the route table, its handlers and Fault.ROUTE_IDS must name the same routes");
+        if (!handlers.keySet().equals(new java.util.HashSet<>(Fault.ROUTE_IDS))) {
+            throw new IllegalStateException("the route table and its handlers must name the same routes");
         }
         this.routes = RouteTable.ROWS.stream().map(row -> Route.of(row, handlers.get(row.id()))).toList();
     }
