@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.api;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The module's arrows (see the module table in docs/backends.md), checked on its compiled classes. */
+class DependencyRulesTest {
+    @Test
+    void apiImportsTheJdkOnly() {
+        // a backend author's compile class path is this jar and the JDK
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage(
+                "java..",
+                "dev.berth.registry.api..",
+                "dev.berth.registry.spi..")
+                .check(new ClassFileImporter().importPath(Path.of("target/classes")));
+    }
+}
