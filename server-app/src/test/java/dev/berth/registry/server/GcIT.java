@@ -190,7 +190,7 @@ class GcIT {
         Random random = new Random(9);
         Pushed image;
         byte[] garbage = random(random, 50_000);
-        try (ServerProcess server = ServerProcess.start(List.of("-Dberth.gc.pauseAt=CLAIMED"), "--data-dir",
+        try (ServerProcess server = ServerProcess.startMain(GcPausedAtClaim.class, "--data-dir",
                 data.toString(), "--no-request-log", "--gc-interval", "off", "--gc-grace", "0s",
                 "--admin-address", "127.0.0.1:0")) {
             URI admin = adminUri(server);

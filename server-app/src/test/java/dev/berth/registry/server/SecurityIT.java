@@ -211,7 +211,9 @@ class SecurityIT {
     }
 
     static KeyPair ecKey() throws Exception {
-        return TokenAuthority.generateKey();
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
     }
 
     static Path writePem(Path file, Object object) throws Exception {

@@ -55,11 +55,26 @@ final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start}, leaving the address to the server's own default (or to {@code args}). */
     static ServerProcess startOnAnyPort(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> launch = new ArrayList<>(jvmOptions);
+        launch.addAll(List.of("-jar", jar().toString()));
+        return launch(launch, args);
+    }
+
+    /**
+     * As {@link #start}, running the test class {@code main} (which calls into berth.jar's
+     * {@code Main}) with berth.jar and the test classes on the class path.
+     */
+    static ServerProcess startMain(Class<?> main, String... args) throws IOException, InterruptedException {
+        String classPath = jar() + java.io.File.pathSeparator + Path.of("target", "test-classes");
+        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1"));
+        all.addAll(List.of(args));
+        return launch(List.of("-cp", classPath, main.getName()), all.toArray(String[]::new));
+    }
+
+    private static ServerProcess launch(List<String> launch, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar().toString());
+        command.addAll(launch);
         command.addAll(List.of("--port", "0"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.server;
+package dev.berth.registry.server.ops;
 
 import dev.berth.registry.core.Registry;
 import java.io.PrintWriter;
@@ -9,12 +9,12 @@ import java.io.PrintWriter;
  * listener. Not SIGUSR2: HotSpot suspends threads with it on Linux (JFR's sampler does, for
  * one), and a handler on it flipped the mode at random while the server was being profiled.
  */
-final class ReadOnlySignal {
+public final class ReadOnlySignal {
     private ReadOnlySignal() {
     }
 
     @SuppressWarnings("restriction")
-    static void install(Registry registry, PrintWriter out) {
+    public static void install(Registry registry, PrintWriter out) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> {
                 registry.readOnly(!registry.isReadOnly());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.server;
+package dev.berth.registry.server.cli;
 
+import dev.berth.registry.server.ops.AdminServer;
 import dev.berth.registry.jetty.BerthServer;
 import dev.berth.registry.jetty.LayoutPreloader;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,11 +71,11 @@ final class AdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Storage storage = main.openStorage()) {
+            try (Storage storage = main.storageSettings().open()) {
                 Registry registry = Registry.builder().storage(storage).build();
                 List<PathMatcher> globs = untagged.stream()
                         .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-                Collector collector = Collector.builder(registry).grace(Main.duration("--grace", grace))
+                Collector collector = Collector.builder(registry).grace(Settings.duration("--grace", grace))
                         .untagged(r -> globs.stream().anyMatch(m -> m.matches(Path.of(r.name()))))
                         .checkpoint((phase, repo, kind) -> {
                             if (phase == Collector.Phase.SWEPT) {
@@ -97,9 +98,9 @@ final class AdminCommands {
         @Override
         public Integer call() throws Exception {
             PrintStream err = System.err;
-            try (Storage storage = main.openStorage()) {
+            try (Storage storage = main.storageSettings().open()) {
                 CollectionHandler index = storage.collection().orElseThrow(() -> new IllegalArgumentException(
-                        "storage " + main.storage + " cannot list its blobs (no CollectionHandler)"));
+                        "storage " + main.storageSettings().name() + " cannot list its blobs (no CollectionHandler)"));
                 List<Repository> repos = repositories(storage);
                 int checked = 0;
                 long bytes = 0;
@@ -168,7 +169,7 @@ final class AdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Storage storage = main.openStorage()) {
+            try (Storage storage = main.storageSettings().open()) {
                 Files.createDirectories(to.resolve("blobs"));
                 Files.writeString(to.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
                 Path indexFile = to.resolve("index.json");
@@ -255,7 +256,7 @@ final class AdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Storage storage = main.openStorage()) {
+            try (Storage storage = main.storageSettings().open()) {
                 Registry registry = Registry.builder().storage(storage).build();
                 try (BerthServer server = BerthServer.start(registry)) {
                     LayoutPreloader.push(layout, java.net.URI.create(server.uri().toString().replaceAll("/$", "")),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.server;
+package dev.berth.registry.server.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
@@ -38,7 +38,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * With a token ({@code --admin-token-file}), everything but {@code /health/*} (for probes) needs
  * {@code Authorization: Bearer TOKEN}.
  */
-final class AdminServer implements AutoCloseable {
+public final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Server server;
@@ -53,7 +53,7 @@ final class AdminServer implements AutoCloseable {
     static final int MIN_TOKEN_LENGTH = 16;
 
     /** Reads the bearer token an operator keeps in {@code file} (surrounding whitespace ignored). */
-    static String readToken(Path file) throws IOException {
+    public static String readToken(Path file) throws IOException {
         String token = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (token.length() < MIN_TOKEN_LENGTH || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
             throw new IllegalArgumentException("--admin-token-file " + file + " must hold one token of at least "
@@ -62,7 +62,7 @@ final class AdminServer implements AutoCloseable {
         return token;
     }
 
-    static AdminServer start(String host, int port, Optional<Collector> collector, Registry registry,
+    public static AdminServer start(String host, int port, Optional<Collector> collector, Registry registry,
                              Observability observability, Optional<String> token) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("berth-admin");
@@ -96,7 +96,7 @@ final class AdminServer implements AutoCloseable {
         return new AdminServer(server, connector);
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -105,7 +105,7 @@ final class AdminServer implements AutoCloseable {
         server.stop();
     }
 
-    static Map<String, Object> toJson(Collector.Report report) {
+    public static Map<String, Object> toJson(Collector.Report report) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dryRun", report.dryRun());
         json.put("started", report.started().toString());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.server;
+package dev.berth.registry.server.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
@@ -51,7 +51,7 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  * and the access log: one line per request, text or JSON, with request id, user, repository,
  * status, bytes and duration.
  */
-final class Observability {
+public final class Observability {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -63,7 +63,7 @@ final class Observability {
     private static final java.time.Duration[] LATENCY_BUCKETS = java.util.stream.Stream.of(1, 2, 5, 10, 25, 50, 100,
             250, 500, 1000, 2500, 5000, 10000, 30000).map(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
-    Observability() {
+    public Observability() {
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -76,7 +76,7 @@ final class Observability {
         return meters.scrape();
     }
 
-    void bind(Registry registry, ThreadPool jettyThreads) {
+    public void bind(Registry registry, ThreadPool jettyThreads) {
         Gauge.builder("berth.uploads.active", registry, Registry::openUploadSessions)
                 .description("Upload sessions open in this process").register(meters);
         Gauge.builder("berth.read.only", registry, r -> r.isReadOnly() ? 1 : 0)
@@ -85,7 +85,7 @@ final class Observability {
     }
 
     /** Counts every collection pass's results. */
-    java.util.function.Consumer<Collector.Report> gcReports() {
+    public java.util.function.Consumer<Collector.Report> gcReports() {
         return report -> {
             meters.counter("berth.gc.passes").increment();
             meters.counter("berth.gc.swept", "kind", "manifest").increment(report.manifestsSwept());
@@ -100,7 +100,7 @@ final class Observability {
     // ---- access log and request metrics ----
 
     /** Records request metrics for every request; writes a line in {@code format} (text, json) unless off. */
-    RequestLog accessLog(String format) {
+    public RequestLog accessLog(String format) {
         boolean json = format.equals("json");
         boolean write = !format.equals("off");
         PrintStream out = System.err;
@@ -160,7 +160,7 @@ final class Observability {
     // ---- storage operations ----
 
     /** The same storage, its handlers timed per operation and outcome, tagged with the backend's name. */
-    Storage meter(Storage storage, String backend) {
+    public Storage meter(Storage storage, String backend) {
         BlobHandler blobs = proxy(storage.blobs(), backend);
         ManifestHandler manifests = proxy(storage.manifests(), backend);
         UploadHandler uploads = proxy(storage.uploads(), backend);
@@ -261,7 +261,7 @@ final class Observability {
         }
     }
 
-    MeterRegistry registry() {
+    public MeterRegistry registry() {
         return meters;
     }
 }

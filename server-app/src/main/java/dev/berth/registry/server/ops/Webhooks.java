@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.server;
+package dev.berth.registry.server.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.RegistryEvent;
@@ -25,14 +25,14 @@ import java.util.function.Consumer;
  * gets everything once it is back; a full queue drops its oldest event (counted), and a request
  * thread never waits.
  */
-final class Webhooks implements Consumer<RegistryEvent>, AutoCloseable {
+public final class Webhooks implements Consumer<RegistryEvent>, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(Webhooks.class.getName());
 
     private final List<Target> targets = new ArrayList<>();
     private final String source;
 
-    Webhooks(List<URI> urls, int queueSize, Duration maxBackoff, String source, MeterRegistry meters) {
+    public Webhooks(List<URI> urls, int queueSize, Duration maxBackoff, String source, MeterRegistry meters) {
         this.source = source;
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (URI url : urls) {

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.server.cli;
+
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.spi.StorageProvider;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which backend to open and with what.
+ *
+ * @param name     a provider's name: disk, memory, s3, or a plugin's
+ * @param dataDir  the disk backend's root unless {@code options} name one; also where generated
+ *                 TLS certificates go
+ * @param plugins  a directory of backend jars to look for providers in
+ */
+record StorageSettings(String name, Path dataDir, Map<String, String> options, Optional<Path> plugins) {
+    StorageSettings {
+        options = Map.copyOf(options);
+    }
+
+    Storage open() throws IOException {
+        ClassLoader loader = plugins.isEmpty() ? StorageSettings.class.getClassLoader() : pluginLoader(plugins.get());
+        Map<String, String> settings = new LinkedHashMap<>(options);
+        if (name.equals("disk")) {
+            settings.putIfAbsent("root", dataDir.toString());
+        }
+        return StorageProvider.named(name, loader).open(StorageConfig.of(settings));
+    }
+
+    /** Where the data lives, as the start-up line shows it: the disk backend's root, else nothing. */
+    String where() {
+        return name.equals("disk")
+                ? " at " + Path.of(options.getOrDefault("root", dataDir.toString())).toAbsolutePath().normalize() : "";
+    }
+
+    private static ClassLoader pluginLoader(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--plugins " + dir + " is not a directory");
+        }
+        List<URL> jars = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jar")) {
+            for (Path jar : files) {
+                try {
+                    jars.add(jar.toUri().toURL());
+                } catch (MalformedURLException e) {
+                    throw new IOException(e);
+                }
+            }
+        }
+        return new URLClassLoader("berth-plugins", jars.toArray(URL[]::new), StorageSettings.class.getClassLoader());
+    }
+}
