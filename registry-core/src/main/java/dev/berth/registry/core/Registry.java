@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.core.testing.Fault;
+import dev.berth.registry.core.testing.Journal;
+import dev.berth.registry.core.testing.Warnings;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageConfig;
@@ -79,6 +82,11 @@ public final class Registry extends HttpServlet {
         return options.uploadExpiry();
     }
 
+    /** The ids of the routes, as {@link Fault}s and the {@link Journal} name them: {@code end-1} … {@code end-14}, {@code catalog}. */
+    public static List<String> routeIds() {
+        return RouteTable.ROWS.stream().map(RouteTable.Row::id).toList();
+    }
+
     /** The request journal, when the builder enabled it. */
     public Journal journal() {
         return options.journal().orElseThrow(() -> new IllegalStateException(
@@ -111,8 +119,7 @@ public final class Registry extends HttpServlet {
         private BlobHandler blobOverride;
         private Logger logger = System.getLogger("dev.berth.registry");
         private Logger.Level requestLevel = Logger.Level.DEBUG;
-        private double warningProbability;
-        private String warningText = "";
+        private Warnings warnings = Warnings.NONE;
         private boolean referrers = true;
         private boolean automaticCrossMount;
         private int maxManifestBytes = 4 * 1024 * 1024;
@@ -167,11 +174,7 @@ public final class Registry extends HttpServlet {
          * testing clients (Go's {@code WithWarning}).
          */
         public Builder warning(double probability, String text) {
-            if (probability < 0 || probability > 1) {
-                throw new IllegalArgumentException("probability must be within [0, 1]: " + probability);
-            }
-            this.warningProbability = probability;
-            this.warningText = Objects.requireNonNull(text, "text");
+            this.warnings = new Warnings(probability, Objects.requireNonNull(text, "text"));
             return this;
         }
 
@@ -277,7 +280,7 @@ public final class Registry extends HttpServlet {
                 storage = inMemory();
             }
             return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
-                    warningProbability, warningText, referrers, automaticCrossMount, maxManifestBytes,
+                    warnings, referrers, automaticCrossMount, maxManifestBytes,
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
                     maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly)));
         }

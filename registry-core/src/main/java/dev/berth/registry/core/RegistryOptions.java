@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.core.testing.Fault;
+import dev.berth.registry.core.testing.Journal;
+import dev.berth.registry.core.testing.Warnings;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
 import java.lang.System.Logger;
@@ -10,7 +13,7 @@ import java.util.Optional;
 
 /** What {@link Registry.Builder} collected; immutable. */
 record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logger logger, Logger.Level requestLevel,
-                       double warningProbability, String warningText, boolean referrers,
+                       Warnings warnings, boolean referrers,
                        boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry,
                        Optional<Journal> journal, List<Fault> faults, Optional<AccessControl> access,
                        int maxUploadSessionsPerClient, Duration uploadSessionIdle,

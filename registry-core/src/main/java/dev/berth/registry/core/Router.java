@@ -3,7 +3,9 @@ package dev.berth.registry.core;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.registry.api.Repository;
+import dev.berth.registry.core.testing.DroppedConnection;
+import dev.berth.registry.core.testing.Faults;
+import dev.berth.registry.core.testing.Journal;
 import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.RedirectException;
@@ -17,9 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 
-/** Matches requests to routes and is the only writer of {@code {"errors":[…]}}. */
+/**
+ * Matches requests to routes and is the only writer of {@code {"errors":[…]}}. Around the
+ * matched route, in this order: the request gets an id ({@link RequestIds}) and maybe a test
+ * warning; the route is matched; test faults apply; the caller is authenticated and authorized
+ * ({@link Authorization}), and writes are refused in read-only mode; the route runs. Its
+ * {@link RequestRecord} (log line, journal) is written when the request ends, whatever happened.
+ */
 final class Router {
     private final List<Route> routes;
     private final RegistryOptions options;
@@ -34,7 +41,7 @@ final class Router {
                 Map.entry("end-10", blobs::delete), Map.entry("end-3", manifests::get),
                 Map.entry("end-7", manifests::put), Map.entry("end-9", manifests::delete),
                 Map.entry("end-8", listings::tags), Map.entry("end-12", listings::referrers));
-        if (!handlers.keySet().equals(new java.util.HashSet<>(Fault.ROUTE_IDS))) {
+        if (!handlers.keySet().equals(new java.util.HashSet<>(Registry.routeIds()))) {
             throw new IllegalStateException("the route table and its handlers must name the same routes");
         }
         this.routes = RouteTable.ROWS.stream().map(row -> Route.of(row, handlers.get(row.id()))).toList();
@@ -44,51 +51,18 @@ final class Router {
         exchange.bytes(200, "application/json", new byte[] {'{', '}'});
     }
 
-    /** What one request matched, filled in as routing proceeds; read by logging and the journal. */
-    private static final class Dispatch {
-        Route route;
-        Map<String, String> params = Map.of();
-        HttpServletResponse response;
-        String caller;
-
-        Dispatch(HttpServletResponse response) {
-            this.response = response;
-        }
-
-        String routeId() {
-            return route == null ? "none" : route.id();
-        }
-
-        /** The tag, digest or upload id after the route's fixed part. */
-        Optional<String> reference() {
-            return Optional.ofNullable(params.getOrDefault("digest", params.getOrDefault("ref", params.get("id"))));
-        }
-    }
-
     void service(HttpServletRequest original, HttpServletResponse response) throws IOException {
-        long started = System.nanoTime();
-        CountingRequest counting = options.journal().isPresent() ? new CountingRequest(original) : null;
-        HttpServletRequest request = counting != null ? counting : original;
+        RequestRecord record = new RequestRecord(options, original);
         Dispatch dispatch = new Dispatch(response);
-        long journalId = counting != null ? options.journal().get().begin() : 0;
         Journal.Outcome outcome = Journal.Outcome.COMPLETE;
         try {
-            handle(request, dispatch);
+            handle(record.request(), dispatch);
         } catch (IOException | RuntimeException e) {
             // the host closes the connection: the client got the headers and part of the body, or nothing
             outcome = dispatch.response.isCommitted() ? Journal.Outcome.TRUNCATED : Journal.Outcome.DROPPED;
             throw e;
         } finally {
-            int status = outcome == Journal.Outcome.DROPPED ? 0 : dispatch.response.getStatus();
-            options.logger().log(options.requestLevel(), () -> request.getMethod() + " " + request.getRequestURI()
-                    + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + " " + status + " "
-                    + (System.nanoTime() - started) / 1_000_000 + "ms" + (dispatch.caller == null ? "" : " user=" + dispatch.caller));
-            if (counting != null) {
-                options.journal().get().record(journalId, new Journal.Entry(request.getMethod(), request.getRequestURI(),
-                        Optional.ofNullable(request.getQueryString()).orElse(""), dispatch.routeId(),
-                        Optional.ofNullable(dispatch.params.get("name")), dispatch.reference(), status,
-                        counting.bytesRead(), Optional.ofNullable(request.getHeader("Content-Range")), outcome));
-            }
+            record.end(dispatch, outcome);
         }
     }
 
@@ -97,31 +71,12 @@ final class Router {
     static final String REPOSITORY = "berth.repository";
     static final String USER = "berth.user";
     static final String REQUEST_ID = "berth.requestId";
-    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
-
-    /** The client's X-Request-Id when it is a sane token, else a fresh one; echoed in the response. */
-    private static String requestId(HttpServletRequest request) {
-        String given = request.getHeader("X-Request-Id");
-        if (given != null && given.matches("[A-Za-z0-9._:-]{1,64}")) {
-            return given;
-        }
-        byte[] id = new byte[12];
-        IDS.nextBytes(id);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    }
-
-    /** What a route does to its repository: pull, push or delete (empty: the base and the catalog). */
-    static Optional<AccessControl.Action> action(Route route) {
-        return route.access().action();
-    }
 
     private void handle(HttpServletRequest request, Dispatch dispatch) throws IOException {
         HttpServletResponse response = dispatch.response;
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-        String requestId = requestId(request);
-        request.setAttribute(REQUEST_ID, requestId);
-        response.setHeader("X-Request-Id", requestId);
-        injectWarning(response);
+        RequestIds.assign(request, response);
+        options.warnings().apply(response);
         Route matched = null;
         try {
             String path = rawPath(request);
@@ -161,14 +116,11 @@ final class Router {
                 request.setAttribute(REPOSITORY, dispatch.params.get("name"));
             }
             if (options.access().isPresent()) {
-                exchange.caller = Optional.of(authorize(options.access().get(), request, matched, exchange));
+                exchange.caller = Optional.of(Authorization.check(options.access().get(), request, matched, exchange));
                 dispatch.caller = exchange.caller.get().name();
                 request.setAttribute(USER, dispatch.caller);
             }
-            if (options.readOnly().get() && action(matched).filter(a -> a != AccessControl.Action.PULL).isPresent()) {
-                throw new RegistryException(ErrorCode.UNSUPPORTED, 405,
-                        "the registry is in read-only mode (maintenance): pulls work, pushes and deletes do not", null);
-            }
+            Authorization.refuseWritesWhenReadOnly(options.readOnly().get(), matched);
             matched.handler().handle(exchange);
         } catch (DroppedConnection e) {
             throw e; // the host closes the connection
@@ -213,50 +165,6 @@ final class Router {
         }
     }
 
-    /**
-     * Authenticates the request and checks that the caller may do what the route does: pull for
-     * reads, push for uploads and manifest PUT, delete for DELETE. The catalog is filtered by
-     * Listings; the base endpoint only asks anonymous callers to log in.
-     */
-    private static AccessControl.Caller authorize(AccessControl access, HttpServletRequest request, Route route,
-                                                  Exchange exchange) {
-        AccessControl.Caller caller;
-        try {
-            caller = access.authenticate(request);
-        } catch (AccessControl.Unauthenticated e) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication failed: " + e.getMessage())
-                    .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
-        }
-        Optional<AccessControl.Action> needed = action(route);
-        if (route.access() == RouteTable.Access.CATALOG && !caller.authenticated() && !caller.mayPullSomewhere()) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required to list repositories")
-                    .header("WWW-Authenticate", access.catalogChallenge(request));
-        }
-        if (route.access() == RouteTable.Access.BASE && !caller.authenticated()) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required")
-                    .header("WWW-Authenticate", access.challenge(request, Optional.empty(), false));
-        }
-        if (needed.isEmpty()) {
-            return caller;
-        }
-        Repository repo = exchange.repository();
-        if (caller.may(repo, needed.get())) {
-            return caller;
-        }
-        // clients ask for pull and push together when pushing (docker, containers/image, Jib)
-        java.util.Set<AccessControl.Action> scope = needed.get() == AccessControl.Action.PUSH
-                ? java.util.EnumSet.of(AccessControl.Action.PULL, AccessControl.Action.PUSH)
-                : java.util.EnumSet.of(needed.get());
-        String what = needed.get().scopeName() + " on " + repo;
-        if (caller.mayRetry()) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, caller.authenticated()
-                    ? "the credentials do not grant " + what : "authentication required for " + what)
-                    .header("WWW-Authenticate", access.challenge(request, Optional.of(new AccessControl.Scope(repo, scope)),
-                            caller.authenticated()));
-        }
-        throw new RegistryException(ErrorCode.DENIED, caller.name() + " may not " + what);
-    }
-
     /** Set on a request that failed because the storage had no space left (hosts count it). */
     static final String STORAGE_FULL = "berth.storageFull";
 
@@ -285,13 +193,6 @@ final class Router {
         return path;
     }
 
-    private void injectWarning(HttpServletResponse response) {
-        if (options.warningProbability() > 0
-                && ThreadLocalRandom.current().nextDouble() < options.warningProbability()) {
-            response.addHeader("Warning", "299 - \"" + options.warningText().replace("\"", "'") + "\"");
-        }
-    }
-
     static void writeError(HttpServletRequest request, HttpServletResponse response, RegistryException e) throws IOException {
         if (response.isCommitted()) {
             throw new IOException("response already committed; cannot report " + e.code() + ": " + e.getMessage());
@@ -309,7 +210,7 @@ final class Router {
         byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
         response.setStatus(e.status());
         e.headers().forEach(response::setHeader);
-        if (hasUnreadBody(request) && !drain(request)) {
+        if (!RefusedBodies.drain(request)) {
             // a large body refused unread: the connection cannot be reused, so say so rather
             // than let the client send its next request on a connection that is about to close
             response.setHeader("Connection", "close");
@@ -318,44 +219,6 @@ final class Router {
         response.setContentLength(bytes.length);
         if (!"HEAD".equals(request.getMethod())) {
             response.getOutputStream().write(bytes);
-        }
-    }
-
-    /** Largest refused body read and discarded (covers oversized manifests) so that the client can read our answer. */
-    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-
-    /**
-     * Reads and discards a refused body of up to {@link #DRAIN_LIMIT} bytes. Closing on a client
-     * still sending would reset the connection and destroy our error response before it is read.
-     */
-    private static boolean drain(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
-        if (declared > DRAIN_LIMIT) {
-            return false;
-        }
-        try {
-            java.io.InputStream in = request.getInputStream();
-            byte[] sink = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(sink)) >= 0) {
-                total += n;
-                if (total > DRAIN_LIMIT) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException | IllegalStateException e) {
-            return false;
-        }
-    }
-
-    private static boolean hasUnreadBody(HttpServletRequest request) {
-        try {
-            return (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)
-                    && !request.getInputStream().isFinished();
-        } catch (IOException | IllegalStateException e) {
-            return true;
         }
     }
 

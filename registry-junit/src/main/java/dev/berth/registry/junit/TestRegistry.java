@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.junit;
 
-import dev.berth.registry.core.Journal;
+import dev.berth.registry.core.testing.Journal;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.jetty.BerthServer;
 import java.io.IOException;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
-import dev.berth.registry.core.Fault;
-import dev.berth.registry.core.Journal;
+import dev.berth.registry.core.testing.Fault;
+import dev.berth.registry.core.testing.Journal;
 import dev.berth.registry.core.Registry;
 import java.net.http.HttpResponse;
 import java.util.List;

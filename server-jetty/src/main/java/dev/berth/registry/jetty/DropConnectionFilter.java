@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.jetty;
 
-import dev.berth.registry.core.DroppedConnection;
+import dev.berth.registry.core.testing.DroppedConnection;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

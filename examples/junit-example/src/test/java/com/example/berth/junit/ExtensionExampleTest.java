@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.core.Fault;
+import dev.berth.registry.core.testing.Fault;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.junit.EmbeddedRegistry;
 import dev.berth.registry.junit.TestRegistry;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.core.Fault;
-import dev.berth.registry.core.Journal;
+import dev.berth.registry.core.testing.Fault;
+import dev.berth.registry.core.testing.Journal;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.junit.PushedImage;
 import dev.berth.registry.junit.TestRegistry;

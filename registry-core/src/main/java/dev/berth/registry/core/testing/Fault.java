@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.core;
+package dev.berth.registry.core.testing;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -53,7 +53,7 @@ public final class Fault {
      * PUT manifest, {@code end-8} tags list, {@code end-9} DELETE manifest, {@code end-10} DELETE
      * blob, {@code end-12} referrers, {@code end-13} GET upload status, {@code end-14} DELETE upload.
      */
-    public static final java.util.List<String> ROUTE_IDS = RouteTable.ROWS.stream().map(RouteTable.Row::id).toList();
+    public static final java.util.List<String> ROUTE_IDS = dev.berth.registry.core.Registry.routeIds();
 
     /** Applies to every request. */
     public static Fault onEveryRoute() {

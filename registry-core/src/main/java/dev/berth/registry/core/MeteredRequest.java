@@ -7,17 +7,23 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 
-/** Counts the body bytes read, for the journal. */
-final class CountingRequest extends HttpServletRequestWrapper {
-    private ServletInputStream stream;
-    private long count;
-
-    CountingRequest(HttpServletRequest request) {
-        super(request);
+/**
+ * A request whose body reads are reported to a {@link Meter}: the journal counts the bytes, a
+ * host cuts off bodies that trickle.
+ */
+public final class MeteredRequest extends HttpServletRequestWrapper {
+    /** Told {@code 0} before each read and the bytes read after it; may refuse by throwing. */
+    @FunctionalInterface
+    public interface Meter {
+        void read(int bytes) throws IOException;
     }
 
-    long bytesRead() {
-        return count;
+    private final Meter meter;
+    private ServletInputStream stream;
+
+    public MeteredRequest(HttpServletRequest request, Meter meter) {
+        super(request);
+        this.meter = meter;
     }
 
     @Override
@@ -27,19 +33,17 @@ final class CountingRequest extends HttpServletRequestWrapper {
             stream = new ServletInputStream() {
                 @Override
                 public int read() throws IOException {
+                    meter.read(0);
                     int b = in.read();
-                    if (b >= 0) {
-                        count++;
-                    }
+                    meter.read(b < 0 ? 0 : 1);
                     return b;
                 }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
+                    meter.read(0);
                     int n = in.read(b, off, len);
-                    if (n > 0) {
-                        count += n;
-                    }
+                    meter.read(Math.max(n, 0));
                     return n;
                 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.core;
+package dev.berth.registry.core.testing;
 
+import dev.berth.registry.core.ErrorCode;
+import dev.berth.registry.core.RegistryException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,13 +11,13 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** Applies the injected {@link Fault}s to a matched request. */
-final class Faults {
+/** Applies the injected {@link Fault}s to a matched request (core's router calls it). */
+public final class Faults {
     private Faults() {
     }
 
     /** Sleeps, fails or wraps the response as the first matching fault says; returns the response to use. */
-    static HttpServletResponse apply(List<Fault> faults, String routeId, String method, Optional<String> repository,
+    public static HttpServletResponse apply(List<Fault> faults, String routeId, String method, Optional<String> repository,
                                      HttpServletResponse response) {
         Fault triggered = null;
         for (Fault fault : faults) { // every fault counts every request it filters for, independently

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.core;
+package dev.berth.registry.core.testing;
 
 /**
  * Thrown out of the servlet when a {@link Fault} asks to drop the connection: the Servlet API

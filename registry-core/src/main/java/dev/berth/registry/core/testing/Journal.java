@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.core;
+package dev.berth.registry.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 /**
  * Every request the registry answered, for tests to assert on: "was this manifest pushed?",
  * "which chunk sizes arrived?", "how many times was this blob fetched?". Enable it with
- * {@link Registry.Builder#journal()}; read it with {@link Registry#journal()}.
+ * {@code Registry.builder().journal()}; read it with {@code registry.journal()}. Core's router
+ * writes it through {@link #begin} and {@link #record}.
  */
 public final class Journal {
 
@@ -63,13 +64,14 @@ public final class Journal {
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
     /** A request began; its entry follows with {@link #record}. */
-    long begin() {
+    public long begin() {
         long id = started.incrementAndGet();
         inFlight.add(id);
         return id;
     }
 
-    void record(long id, Entry entry) {
+    /** The request {@code id} (from {@link #begin}) was answered. */
+    public void record(long id, Entry entry) {
         entries.add(entry);
         inFlight.remove(id);
         synchronized (this) {
