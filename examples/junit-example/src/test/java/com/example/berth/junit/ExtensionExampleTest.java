@@ -15,8 +15,8 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** README's JUnit 5 section. */
-// README: extension
+/** docs/testing.md's JUnit 5 section. */
+// snippet: extension
 class ExtensionExampleTest {
     @EmbeddedRegistry(preload = "images/hello", repository = "library/hello")
     static TestRegistry shared;                                  // one per class, with an image pushed
@@ -34,7 +34,7 @@ class ExtensionExampleTest {
     @Test
     void parameters(@EmbeddedRegistry TestRegistry another) throws Exception {
         // … another registry for this test alone …
-    // README: end
+    // snippet: end
         assertEquals(200, status(another, "/v2/"));
         assertNotEquals(shared.port(), another.port());
     }

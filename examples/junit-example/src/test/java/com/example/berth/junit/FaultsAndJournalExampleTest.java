@@ -15,11 +15,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** README's faults and journal, for people who write registry clients. */
+/** docs/testing.md's faults and journal, for people who write registry clients. */
 class FaultsAndJournalExampleTest {
     @Test
     void faultsAndJournal() throws Exception {
-        // README: faults
+        // snippet: faults
         Registry registry = Registry.builder()
                 .journal()
                 .fault(Fault.on("end-2").method("GET").repository("flaky/app").nth(1)
@@ -34,7 +34,7 @@ class FaultsAndJournalExampleTest {
             Journal journal = server.journal();
             journal.blobFetches("flaky/app", image.layers().get(0).toString()); // whole GETs of that blob
             journal.manifestPushed("flaky/app", "v1");                          // true
-        // README: end
+        // snippet: end
             String blob = "/v2/flaky/app/blobs/" + image.layers().get(0);
             HttpResponse<String> first = server.httpClient().send(HttpRequest.newBuilder(server.uri().resolve(blob))
                     .build(), HttpResponse.BodyHandlers.ofString());

@@ -27,7 +27,7 @@ class JibExampleTest {
 
     @Test
     void overHttp() throws Exception {
-        // README: jib
+        // snippet: jib
         try (TestRegistry registry = TestRegistry.start()) {
             Path file = Files.writeString(dir.resolve("hello.txt"), "hello");
             JibContainer pushed = Jib.fromScratch()
@@ -35,7 +35,7 @@ class JibExampleTest {
                     .containerize(Containerizer.to(RegistryImage.named(registry.host() + "/jib/app:v1"))
                             .setAllowInsecureRegistries(true)                 // plain HTTP
                             .setApplicationLayersCache(dir.resolve("jib-cache")));
-        // README: end
+        // snippet: end
             JibContainer pulled = Jib.from(RegistryImage.named(registry.host() + "/jib/app:v1"))
                     .containerize(Containerizer.to(TarImage.at(dir.resolve("app.tar")).named("app:v1"))
                             .setAllowInsecureRegistries(true).setBaseImageLayersCache(dir.resolve("base-cache"))

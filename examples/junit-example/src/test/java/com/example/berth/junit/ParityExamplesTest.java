@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** README's parity table with go-containerregistry, row by row; the marked regions are README's snippets. */
+/** docs/testing.md's parity table with go-containerregistry, row by row; the marked regions are its snippets. */
 class ParityExamplesTest {
     @TempDir
     Path dir;
@@ -35,13 +35,13 @@ class ParityExamplesTest {
 
     @Test
     void oneLine() throws Exception {
-        // README: one-line
+        // snippet: one-line
         try (TestRegistry registry = TestRegistry.start()) {           // memory, 127.0.0.1, a free port
             URI v2 = registry.uri().resolve("/v2/");                     // http://127.0.0.1:PORT/v2/
             String image = registry.host() + "/app:v1";                  // 127.0.0.1:PORT/app:v1, for clients
             HttpResponse<String> base = registry.httpClient().send(HttpRequest.newBuilder(v2).build(),
                     HttpResponse.BodyHandlers.ofString());
-        // README: end
+        // snippet: end
             assertEquals(200, base.statusCode());
             assertTrue(image.startsWith("127.0.0.1:"));
         }
@@ -49,14 +49,14 @@ class ParityExamplesTest {
 
     @Test
     void tls() throws Exception {
-        // README: tls
+        // snippet: tls
         try (TlsRegistry registry = TestRegistry.tls("gcr.example.com")) {
             HttpClient client = registry.javaHttpClient();               // trusts the generated certificate
             HttpResponse<String> base = client.send(HttpRequest.newBuilder(registry.directUri().resolve("/v2/")).build(),
                     HttpResponse.BodyHandlers.ofString());
             TrustFiles files = registry.writeTrustFiles(dir);            // for tools: PEM, PKCS#12, certs.d
             Path forSkopeo = files.certsDirectoryFor(registry.host());   // skopeo --dest-cert-dir …
-        // README: end
+        // snippet: end
             assertEquals(200, base.statusCode());
             assertTrue(Files.exists(forSkopeo.resolve("ca.crt")));
         }
@@ -65,13 +65,13 @@ class ParityExamplesTest {
     @Test
     void blobHandlers() throws Exception {
         Path blobs = dir.resolve("blobs");
-        // README: blob-handlers
+        // snippet: blob-handlers
         BlobHandler handler = BlobHandlers.onDisk(blobs);                // or BlobHandlers.inMemory()
         Registry registry = Registry.builder().blobHandler(handler).build();
         try (TestRegistry server = TestRegistry.start(registry)) {
             PushedImage image = server.fixtures().image("app:v1", 1024); // blobs go to the handler
         }
-        // README: end
+        // snippet: end
         try (TestRegistry again = TestRegistry.start(Registry.builder().blobHandler(BlobHandlers.onDisk(blobs)).build());
              TestRegistry memory = TestRegistry.start(Registry.builder().blobHandler(BlobHandlers.inMemory()).build())) {
             assertTrue(Files.list(blobs.resolve("blobs/sha256")).count() >= 2, "config and layer on disk");
@@ -84,14 +84,14 @@ class ParityExamplesTest {
 
     @Test
     void referrersLoggerWarning() throws Exception {
-        // README: options
+        // snippet: options
         List<String> lines = new CopyOnWriteArrayList<>();
         Registry registry = Registry.builder()
                 .referrers(true)                                  // the default; false turns the API off
                 .logger(lines::add)                               // or .logger(System.out::println)
                 .warning(0.5, "registry is in test mode")         // Warning: 299 on half the responses
                 .build();
-        // README: end
+        // snippet: end
         try (TestRegistry server = TestRegistry.start(registry)) {
             get(server.httpClient(), server.uri().resolve("/v2/"));
         }
@@ -103,12 +103,12 @@ class ParityExamplesTest {
     @Test
     void fixtures() throws Exception {
         try (TestRegistry registry = TestRegistry.start()) {
-            // README: fixtures
+            // snippet: fixtures
             PushedImage image = registry.fixtures().image("app:v1", 1024, 4096);       // two tar layers
             PushedIndex index = registry.fixtures().index("multi:v1", 512, "linux/amd64", "linux/arm64/v8");
             PushedImage signature = registry.fixtures().artifact("app", image.digest(),
                     "application/vnd.example.signature", "signed".getBytes());
-            // README: end
+            // snippet: end
             assertEquals(2, image.layers().size());
             assertEquals(2, index.images().size());
             HttpResponse<String> referrers = get(registry.httpClient(),

@@ -7,7 +7,7 @@ import dev.berth.registry.api.Tag;
 import java.nio.file.Path;
 
 /**
- * Where everything lives under the data directory (documented in README.md, "On-disk layout"):
+ * Where everything lives under the data directory (documented in docs/operating.md, "The disk backend: guarantees and layout"):
  * <pre>
  * blobs/sha256/ab/abcd…                 blob content, immutable, stored once
  * repositories/NAME/_blobs/sha256/abcd… empty: this blob was pushed or mounted into NAME

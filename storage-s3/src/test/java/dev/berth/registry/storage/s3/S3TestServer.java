@@ -34,7 +34,7 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  *
  * <p>To run the same tests against a real S3 or another compatible store instead, set
  * {@code BERTH_S3_ENDPOINT}, {@code BERTH_S3_BUCKET}, {@code BERTH_S3_REGION},
- * {@code BERTH_S3_ACCESS_KEY} and {@code BERTH_S3_SECRET_KEY} (see README).
+ * {@code BERTH_S3_ACCESS_KEY} and {@code BERTH_S3_SECRET_KEY} (see docs/operating.md).
  */
 public final class S3TestServer implements AutoCloseable {
     public static final String ACCESS_KEY = "berth-test";

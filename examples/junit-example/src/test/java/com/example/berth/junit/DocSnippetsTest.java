@@ -19,23 +19,18 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md's "Use it in your tests" section is made of this module's tests: each Java block
+ * docs/testing.md is made of this module's tests: each Java block
  * there follows {@code <!-- snippet: NAME -->} and must equal the region between
- * {@code // README: NAME} and {@code // README: end} in a test here, and every code span of the
+ * {@code // snippet: NAME} and {@code // snippet: end} in a test here, and every code span of the
  * parity table must occur in one of those regions. A snippet that drifts fails the build.
  */
-class ReadmeSnippetsTest {
-    private static final Path README = Path.of("../../README.md");
-    private static final String SECTION = "## Use it in your tests";
+class DocSnippetsTest {
+    private static final Path PAGE = Path.of("../../docs/testing.md");
     private static final Pattern BLOCK = Pattern.compile("<!-- snippet: ([a-z-]+) -->\\s*\\n```java\\n(.*?)```",
             Pattern.DOTALL);
 
-    private static String section() throws IOException {
-        String readme = Files.readString(README);
-        int start = readme.indexOf(SECTION);
-        assertTrue(start >= 0, "README.md has no \"" + SECTION + "\" section");
-        int end = readme.indexOf("\n## ", start + SECTION.length());
-        return readme.substring(start, end < 0 ? readme.length() : end);
+    private static String page() throws IOException {
+        return Files.readString(PAGE);
     }
 
     /** The marked regions of this module's tests, by name, dedented. */
@@ -46,16 +41,16 @@ class ReadmeSnippetsTest {
                 List<String> lines = Files.readAllLines(source);
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i).trim();
-                    if (!line.startsWith("// README: ") || line.equals("// README: end")) {
+                    if (!line.startsWith("// snippet: ") || line.equals("// snippet: end")) {
                         continue;
                     }
-                    String name = line.substring("// README: ".length());
+                    String name = line.substring("// snippet: ".length());
                     List<String> body = new ArrayList<>();
                     int j = i + 1;
-                    while (j < lines.size() && !lines.get(j).trim().equals("// README: end")) {
+                    while (j < lines.size() && !lines.get(j).trim().equals("// snippet: end")) {
                         body.add(lines.get(j++));
                     }
-                    assertTrue(j < lines.size(), source + ": region " + name + " has no // README: end");
+                    assertTrue(j < lines.size(), source + ": region " + name + " has no // snippet: end");
                     assertFalse(regions.containsKey(name), "two regions named " + name);
                     regions.put(name, dedent(body));
                 }
@@ -77,26 +72,26 @@ class ReadmeSnippetsTest {
     @Test
     @DisplayName("every Java block of the section is a test's marked region, verbatim, and every region is shown")
     void snippetsAreTheTests() throws IOException {
-        String section = section();
+        String section = page();
         Map<String, String> regions = regions();
         Matcher blocks = BLOCK.matcher(section);
         List<String> shown = new ArrayList<>();
         while (blocks.find()) {
             String name = blocks.group(1);
-            assertTrue(regions.containsKey(name), "README snippet " + name + " has no // README: " + name + " region");
-            assertEquals(regions.get(name), blocks.group(2), "README snippet " + name + " differs from its test");
+            assertTrue(regions.containsKey(name), "docs/testing.md snippet " + name + " has no // snippet: " + name + " region");
+            assertEquals(regions.get(name), blocks.group(2), "docs/testing.md snippet " + name + " differs from its test");
             shown.add(name);
         }
         int javaBlocks = section.split("```java", -1).length - 1;
         assertEquals(javaBlocks, shown.size(), "every ```java block of the section needs <!-- snippet: NAME -->");
         assertEquals(List.copyOf(regions.keySet()).stream().sorted().toList(), shown.stream().sorted().toList(),
-                "every marked region appears in README once");
+                "every marked region appears in docs/testing.md once");
     }
 
     @Test
     @DisplayName("every code span of the parity table's Berth column occurs in a tested region")
     void parityTableIsTested() throws IOException {
-        String section = section();
+        String section = page();
         int start = section.indexOf("<!-- parity -->");
         int end = section.indexOf("<!-- /parity -->");
         assertTrue(start >= 0 && end > start, "the section needs its <!-- parity --> table");
