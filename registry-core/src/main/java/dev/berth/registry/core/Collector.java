@@ -4,31 +4,16 @@ package dev.berth.registry.core;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.CollectionHandler;
-import dev.berth.registry.spi.CollectionHandler.Item;
 import dev.berth.registry.spi.CollectionHandler.Kind;
-import dev.berth.registry.spi.CollectionHandler.StoredManifest;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -45,9 +30,10 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * Collector collector = Collector.builder(registry).grace(Duration.ofHours(24)).build();
- * Collector.Report report = collector.collect(false);
- * Closeable schedule = collector.schedule(Duration.ofHours(1), Optional.empty());
+ * Collector.Report report = collector.collect(false);   // when the host's scheduler says
  * }</pre>
+ * When passes run is the host's decision: the runnable server schedules them by interval and a
+ * daily window; an embedder calls {@link #collect} from its own scheduler.
  */
 public final class Collector {
     /** Where a collection pass stands, per repository and kind; see {@link Checkpoint}. */
@@ -101,35 +87,6 @@ public final class Collector {
         }
     }
 
-    /**
-     * A daily time window in which scheduled passes may start, e.g. 01:00–05:00; {@code from}
-     * after {@code to} spans midnight.
-     */
-    public record Window(LocalTime from, LocalTime to, ZoneId zone) {
-        public Window {
-            Objects.requireNonNull(from, "from");
-            Objects.requireNonNull(to, "to");
-            Objects.requireNonNull(zone, "zone");
-        }
-
-        /** Parses {@code HH:MM-HH:MM} in the given zone. */
-        public static Window parse(String text, ZoneId zone) {
-            String[] parts = text.split("-", 2);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("a window is HH:MM-HH:MM, not " + text);
-            }
-            return new Window(LocalTime.parse(parts[0].trim()), LocalTime.parse(parts[1].trim()), zone);
-        }
-
-        public boolean contains(Instant instant) {
-            LocalTime t = instant.atZone(zone).toLocalTime();
-            if (from.equals(to)) {
-                return true; // all day
-            }
-            return from.isBefore(to) ? !t.isBefore(from) && t.isBefore(to) : !t.isBefore(from) || t.isBefore(to);
-        }
-    }
-
     private final Registry registry;
     private final CollectionHandler store;
     private final Clock clock;
@@ -178,7 +135,7 @@ public final class Collector {
         }
         running.lock();
         try {
-            Report report = pass(dryRun);
+            Report report = new CollectionPass(registry, store, clock, grace, untagged, checkpoint, logger).run(dryRun);
             if (!dryRun) {
                 last = report;
                 onReport.accept(report);
@@ -190,196 +147,6 @@ public final class Collector {
         } finally {
             running.unlock();
         }
-    }
-
-    /** Runs {@link #collect collect(false)} every {@code interval} (inside {@code window} if given) until closed. */
-    public Closeable schedule(Duration interval, Optional<Window> window) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("interval must be positive: " + interval);
-        }
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "berth-gc");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            if (window.isPresent() && !window.get().contains(clock.instant())) {
-                return;
-            }
-            if (registry.isReadOnly()) {
-                logger.log(Level.DEBUG, "gc: skipped, the registry is in read-only mode");
-                return;
-            }
-            try {
-                collect(false);
-            } catch (IOException | RuntimeException e) {
-                logger.log(Level.ERROR, "gc: pass failed; the next one retries", e);
-            }
-        }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
-        return timer::shutdownNow;
-    }
-
-    private final class Tally {
-        private static final long PROGRESS_EVERY = TimeUnit.SECONDS.toNanos(10);
-        private long lastProgress = System.nanoTime();
-        int repositories;
-        int manifests;
-        int blobs;
-        long bytes;
-        int lost;
-        final List<Candidate> swept = new ArrayList<>();
-
-        void add(Repository repo, Item item, long freed) {
-            if (item.kind() == Kind.MANIFEST) {
-                manifests++;
-            } else {
-                blobs++;
-            }
-            bytes += freed;
-            if (swept.size() < Report.REPORTED) {
-                swept.add(new Candidate(repo, item.kind(), item.digest(), item.size()));
-            }
-            progress(repo);
-        }
-
-        /** A long pass says where it is every 10 s. */
-        void progress(Repository repo) {
-            long now = System.nanoTime();
-            if (now - lastProgress >= PROGRESS_EVERY) {
-                lastProgress = now;
-                logger.log(Level.INFO, () -> "gc: in progress, at repository " + repositories + " (" + repo
-                        + "): swept " + manifests + " manifests and " + blobs + " blobs so far");
-            }
-        }
-    }
-
-    private Report pass(boolean dryRun) throws IOException, InterruptedException {
-        Instant started = clock.instant();
-        long t0 = System.nanoTime();
-        Instant cutoff = started.minus(grace);
-        Tally tally = new Tally();
-        logger.log(Level.DEBUG, () -> "gc: " + (dryRun ? "dry run" : "pass") + " started, grace " + grace);
-        registry.storage().manifests().forEachRepository(Optional.empty(), Listings.MAX_PAGE, repo -> {
-            tally.repositories++;
-            tally.progress(repo);
-            if (untagged.test(repo)) {
-                collectManifests(repo, cutoff, dryRun, tally);
-            }
-            collectBlobs(repo, cutoff, dryRun, tally);
-            return true;
-        });
-        int expired = 0;
-        if (!dryRun) {
-            tally.bytes += store.reclaimUnlinked(cutoff);
-            expired = registry.expireUploads(clock.instant());
-        }
-        Report report = new Report(dryRun, started, Duration.ofNanos(System.nanoTime() - t0), tally.repositories,
-                tally.manifests, tally.blobs, tally.bytes, tally.lost, expired, tally.swept);
-        logger.log(report.manifestsSwept() + report.blobsSwept() + expired > 0 || dryRun ? Level.INFO : Level.DEBUG,
-                () -> "gc: " + report);
-        return report;
-    }
-
-    /**
-     * Untagged manifests nothing reaches: not tagged, not a child of a kept index, not a
-     * referrer of a kept manifest, and past the grace period.
-     */
-    private void collectManifests(Repository repo, Instant cutoff, boolean dryRun, Tally tally)
-            throws IOException, InterruptedException {
-        List<StoredManifest> all = store.manifests(repo);
-        Map<Digest, StoredManifest> byDigest = new HashMap<>();
-        all.forEach(m -> byDigest.put(m.item().digest(), m));
-        Set<Digest> kept = new HashSet<>();
-        List<Digest> frontier = new ArrayList<>();
-        for (StoredManifest m : all) {
-            if (!m.tags().isEmpty() || !m.item().lastUsed().isBefore(cutoff)) {
-                frontier.add(m.item().digest());
-            }
-        }
-        Map<Digest, List<Digest>> referrersOf = new HashMap<>();
-        all.forEach(m -> m.subject().ifPresent(s -> referrersOf.computeIfAbsent(s, k -> new ArrayList<>())
-                .add(m.item().digest())));
-        while (!frontier.isEmpty()) {
-            Digest d = frontier.remove(frontier.size() - 1);
-            if (!kept.add(d)) {
-                continue;
-            }
-            StoredManifest m = byDigest.get(d);
-            if (m != null) {
-                m.references().stream().filter(byDigest::containsKey).forEach(frontier::add);
-            }
-            frontier.addAll(referrersOf.getOrDefault(d, List.of()));
-        }
-        List<Item> candidates = all.stream().map(StoredManifest::item).filter(i -> !kept.contains(i.digest())).toList();
-        sweep(repo, Kind.MANIFEST, candidates, dryRun, tally, claimed -> {
-            Set<Digest> referenced = store.references(repo);
-            Map<Digest, StoredManifest> now = new HashMap<>();
-            store.manifests(repo).forEach(m -> now.put(m.item().digest(), m));
-            return item -> {
-                StoredManifest current = now.get(item.digest());
-                return referenced.contains(item.digest())
-                        || current != null && !current.tags().isEmpty()
-                        || current != null && current.subject().filter(now::containsKey).isPresent();
-            };
-        });
-    }
-
-    /** Blobs no manifest of the repository references, past the grace period. */
-    private void collectBlobs(Repository repo, Instant cutoff, boolean dryRun, Tally tally)
-            throws IOException, InterruptedException {
-        List<Item> all = store.blobs(repo);
-        if (all.isEmpty()) {
-            return;
-        }
-        Set<Digest> referenced = store.references(repo);
-        List<Item> candidates = all.stream()
-                .filter(i -> !referenced.contains(i.digest()) && i.lastUsed().isBefore(cutoff)).toList();
-        sweep(repo, Kind.BLOB, candidates, dryRun, tally, claimed -> {
-            Set<Digest> now = store.references(repo);
-            return item -> now.contains(item.digest());
-        });
-    }
-
-    /** Given what was claimed, reads the store again and says which claimed items are in use after all. */
-    @FunctionalInterface
-    private interface Recheck {
-        Predicate<Item> inUse(List<Item> claimed) throws IOException;
-    }
-
-    private void sweep(Repository repo, Kind kind, List<Item> candidates, boolean dryRun, Tally tally,
-                       Recheck recheck) throws IOException, InterruptedException {
-        checkpoint.reached(Phase.LISTED, repo, kind);
-        if (dryRun) {
-            candidates.forEach(item -> tally.add(repo, item, item.size()));
-            return;
-        }
-        List<Item> claimed = new ArrayList<>();
-        for (Item item : candidates) {
-            store.claim(repo, item).ifPresent(claimed::add);
-        }
-        checkpoint.reached(Phase.CLAIMED, repo, kind);
-        if (claimed.isEmpty()) {
-            return;
-        }
-        Predicate<Item> inUse = recheck.inUse(claimed);
-        List<Item> toSweep = new ArrayList<>();
-        for (Item item : claimed) {
-            if (inUse.test(item)) {
-                store.release(repo, item);
-            } else {
-                toSweep.add(item);
-            }
-        }
-        checkpoint.reached(Phase.RECHECKED, repo, kind);
-        for (Item item : toSweep) {
-            OptionalLong freed = store.sweep(repo, item);
-            if (freed.isPresent()) {
-                tally.add(repo, item, freed.getAsLong());
-            } else {
-                tally.lost++;
-            }
-        }
-        checkpoint.reached(Phase.SWEPT, repo, kind);
     }
 
     /** Settings; only the registry is required. */

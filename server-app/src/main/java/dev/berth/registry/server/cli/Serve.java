@@ -6,6 +6,7 @@ import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.jetty.BerthServer;
 import dev.berth.registry.server.ops.AdminServer;
+import dev.berth.registry.server.ops.GcSchedule;
 import dev.berth.registry.server.ops.Observability;
 import dev.berth.registry.server.ops.ReadOnlySignal;
 import dev.berth.registry.server.ops.Webhooks;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -74,8 +76,9 @@ final class Serve {
         ReadOnlySignal.install(registry, out);
         hooks.ifPresent(services::add);
         if (collector.isPresent() && settings.gc().interval().isPresent()) {
-            services.add(collector.get().schedule(settings.gc().interval().get(), settings.gc().window()
-                    .map(w -> Collector.Window.parse(w, ZoneId.systemDefault()))));
+            services.add(GcSchedule.start(collector.get(), registry, settings.gc().interval().get(),
+                    settings.gc().window().map(w -> GcSchedule.Window.parse(w, ZoneId.systemDefault())),
+                    Clock.systemDefaultZone()));
         }
         Optional<AdminServer> admin = admin(collector, registry, observability);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "berth-shutdown"));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.core;
+package dev.berth.registry.server.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** --gc-window: when scheduled collection passes may start. */
-class CollectorWindowTest {
+class GcWindowTest {
     @ParameterizedTest(name = "{0} at {1}: {2}")
     @CsvSource({
             "01:00-05:00, 00:59, false",
@@ -25,12 +25,12 @@ class CollectorWindowTest {
     })
     void contains(String window, String time, boolean inside) {
         Instant at = Instant.parse("2026-11-27T" + time + ":00Z");
-        assertEquals(inside, Collector.Window.parse(window, ZoneOffset.UTC).contains(at));
+        assertEquals(inside, GcSchedule.Window.parse(window, ZoneOffset.UTC).contains(at));
     }
 
     @ParameterizedTest
     @CsvSource({"01:00", "1-5", "25:00-26:00"})
     void refusesMalformed(String window) {
-        assertThrows(RuntimeException.class, () -> Collector.Window.parse(window, ZoneOffset.UTC));
+        assertThrows(RuntimeException.class, () -> GcSchedule.Window.parse(window, ZoneOffset.UTC));
     }
 }
