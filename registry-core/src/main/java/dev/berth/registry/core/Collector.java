@@ -88,26 +88,19 @@ public final class Collector {
     }
 
     private final Registry registry;
-    private final CollectionHandler store;
-    private final Clock clock;
     private final Duration grace;
-    private final Predicate<Repository> untagged;
-    private final Checkpoint checkpoint;
-    private final Logger logger;
+    private final CollectionPass pass;
     private final java.util.function.Consumer<Report> onReport;
     private final ReentrantLock running = new ReentrantLock();
     private volatile Report last;
 
     private Collector(Builder b) {
         this.registry = b.registry;
-        this.store = b.registry.storage().collection().orElseThrow(() -> new IllegalArgumentException(
-                "storage " + b.registry.storage().getClass().getName()
-                        + " offers no CollectionHandler: it cannot be collected online"));
-        this.clock = b.clock;
         this.grace = b.grace;
-        this.untagged = b.untagged;
-        this.checkpoint = b.checkpoint;
-        this.logger = b.logger;
+        this.pass = new CollectionPass(b.registry, b.registry.storage().collection().orElseThrow(() ->
+                new IllegalArgumentException("storage " + b.registry.storage().getClass().getName()
+                        + " offers no CollectionHandler: it cannot be collected online")),
+                b.clock, b.grace, b.untagged, b.checkpoint, b.logger);
         this.onReport = b.onReport;
     }
 
@@ -135,7 +128,7 @@ public final class Collector {
         }
         running.lock();
         try {
-            Report report = new CollectionPass(registry, store, clock, grace, untagged, checkpoint, logger).run(dryRun);
+            Report report = pass.run(dryRun);
             if (!dryRun) {
                 last = report;
                 onReport.accept(report);
