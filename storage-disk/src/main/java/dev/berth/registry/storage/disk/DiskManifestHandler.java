@@ -10,7 +10,6 @@ import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,30 +25,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Manifests as content plus a facts file per repository; tags as files holding a digest,
- * replaced by atomic rename (concurrent pushes of one tag: the last rename wins, whole).
+ * Manifests as content plus a facts header per repository, verified once as they enter a
+ * bounded cache; tags are {@link DiskTags}.
  */
 final class DiskManifestHandler implements ManifestHandler {
     /** Manifests kept in memory, at most this many bytes: reads of hot tags touch no file. */
     private static final long CACHE_BYTES = 64L * 1024 * 1024;
 
+    private record Key(Repository repo, Digest digest) {
+    }
+
     private final Layout layout;
     private final DiskBlobHandler blobs;
-    /**
-     * Tags kept in memory, at most about this many over all repositories (a few hundred bytes
-     * each): a registry with millions of tags must not fill the heap with them.
-     */
-    static final int TAG_CACHE_ENTRIES = 100_000;
-
-    /** Tags known per repository; changed only under the tag's lock, after the file. */
-    private final Map<Repository, Map<Tag, Digest>> tagCache = new ConcurrentHashMap<>();
-    private final int maxCachedTags;
-    /** Entries in tagCache, approximately (a put racing a clear may be miscounted). */
-    private final AtomicLong cachedTags = new AtomicLong();
-    private final ReentrantLock[] tagLocks = new ReentrantLock[256];
-    /** Manifests by repository and digest; filled and emptied under the digest's lock. */
-    private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
-    private final AtomicLong cachedBytes = new AtomicLong();
+    private final DiskTags tags;
+    /** Filled and emptied under the digest's lock. */
+    private final BoundedCache<Key, Manifest> cache = new BoundedCache<>(CACHE_BYTES, m -> m.content().length);
 
     private final Claims claims;
     /** gc-superset: what manifest puts in progress hold, by put. */
@@ -61,53 +51,19 @@ final class DiskManifestHandler implements ManifestHandler {
 
     DiskManifestHandler(Layout layout, DiskBlobHandler blobs, Claims claims, int maxCachedTags) {
         this.layout = layout;
-        this.maxCachedTags = maxCachedTags;
         this.blobs = blobs;
+        this.tags = new DiskTags(layout, maxCachedTags);
         this.claims = claims;
-        for (int i = 0; i < tagLocks.length; i++) {
-            tagLocks[i] = new ReentrantLock();
-        }
-    }
-
-    private ReentrantLock tagLock(Repository repo, Tag tag) {
-        return tagLocks[Math.floorMod(31 * repo.hashCode() + tag.hashCode(), tagLocks.length)];
-    }
-
-    /** Call with the tag's lock held, after the tag file changed. */
-    private void cacheTag(Repository repo, Tag tag, Digest digest) {
-        Map<Tag, Digest> known = tagCache.computeIfAbsent(repo, r -> new ConcurrentHashMap<>());
-        if (known.put(tag, digest) == null && cachedTags.incrementAndGet() > maxCachedTags) {
-            // crude but safe, like the manifest cache: every miss reads the tag file again
-            tagCache.clear();
-            cachedTags.set(0);
-        }
-    }
-
-    /** Call with the tag's lock held, after the tag file changed. */
-    private void uncacheTag(Repository repo, Tag tag) {
-        Map<Tag, Digest> known = tagCache.get(repo);
-        if (known != null && known.remove(tag) != null) {
-            cachedTags.decrementAndGet();
-        }
     }
 
     /** Tags held in memory now (for tests of the bound). */
     long cachedTagCount() {
-        return tagCache.values().stream().mapToLong(Map::size).sum();
-    }
-
-    /** Repositories with a tag map in memory now (for tests). */
-    int cachedTagRepositories() {
-        return tagCache.size();
-    }
-
-    private static String key(Repository repo, Digest digest) {
-        return repo.name() + "@" + digest;
+        return tags.cached();
     }
 
     @Override
     public Manifest get(Repository repo, Digest digest) throws IOException {
-        Manifest cached = manifestCache.get(key(repo, digest));
+        Manifest cached = cache.get(new Key(repo, digest));
         if (cached != null) {
             return cached;
         }
@@ -129,20 +85,11 @@ final class DiskManifestHandler implements ManifestHandler {
                         + ": it is corrupt (bit rot or tampering); push the manifest again");
             }
             Manifest manifest = Manifest.stored(digest, facts.mediaType(), content);
-            remember(repo, manifest);
+            cache.put(new Key(repo, digest), manifest);
             return manifest;
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Caches a manifest; call with its digest's lock held. */
-    private void remember(Repository repo, Manifest manifest) {
-        if (cachedBytes.addAndGet(manifest.content().length) > CACHE_BYTES) {
-            manifestCache.clear(); // crude but safe: everything is re-read from disk on demand
-            cachedBytes.set(manifest.content().length);
-        }
-        manifestCache.put(key(repo, manifest.digest()), manifest);
     }
 
     private Facts facts(Repository repo, Digest digest) throws IOException {
@@ -156,31 +103,7 @@ final class DiskManifestHandler implements ManifestHandler {
 
     @Override
     public Digest resolve(Repository repo, Tag tag) throws IOException {
-        Map<Tag, Digest> known = tagCache.get(repo); // a miss creates nothing: probes cost no memory
-        Digest cached = known == null ? null : known.get(tag);
-        if (cached != null) {
-            return cached;
-        }
-        ReentrantLock lock = tagLock(repo, tag);
-        lock.lock();
-        try {
-            Digest digest = readTag(repo, tag);
-            cacheTag(repo, tag, digest);
-            return digest;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Digest readTag(Repository repo, Tag tag) throws IOException {
-        Path file = layout.tag(repo, tag);
-        try {
-            return Digest.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException("tag " + tag + " is not in " + repo);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("tag file " + file + " is unreadable: " + e.getMessage(), e);
-        }
+        return tags.resolve(repo, tag);
     }
 
     @Override
@@ -203,17 +126,17 @@ final class DiskManifestHandler implements ManifestHandler {
     private void retain(Repository repo, Digest digest) throws IOException {
         Path file = layout.manifest(repo, digest);
         blobs.rescue(Claims.manifest(repo, digest), file);
-        if (!manifestCache.containsKey(key(repo, digest)) && !Files.exists(file)) {
+        if (!cache.contains(new Key(repo, digest)) && !Files.exists(file)) {
             blobs.retain(repo, digest);
         }
     }
 
-    private void store(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
+    private void store(Repository repo, Manifest manifest, Set<Tag> tagged) throws IOException {
         Digest digest = manifest.digest();
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
         try { // the manifest, then its referrers entry, then tags: nothing points at what is not there
-            Manifest stored = manifestCache.get(key(repo, digest));
+            Manifest stored = cache.get(new Key(repo, digest));
             if (stored != null && stored.mediaType().equals(manifest.mediaType())
                     && java.util.Arrays.equals(stored.content(), manifest.content())) {
                 // pushed again (a new tag for the same image): the file is durable and was verified
@@ -223,7 +146,7 @@ final class DiskManifestHandler implements ManifestHandler {
             } else {
                 Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.encodeWithContent(manifest));
                 claims.clear(Claims.manifest(repo, digest)); // gc-rescue: a new file, a new version
-                remember(repo, Manifest.stored(digest, manifest.mediaType(), manifest.content()));
+                cache.put(new Key(repo, digest), Manifest.stored(digest, manifest.mediaType(), manifest.content()));
             }
         } finally {
             lock.unlock();
@@ -231,16 +154,8 @@ final class DiskManifestHandler implements ManifestHandler {
         if (manifest.subject().isPresent()) {
             Durable.touch(layout.referrer(repo, manifest.subject().get(), digest));
         }
-        byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
-        for (Tag tag : tags) {
-            ReentrantLock tagLock = tagLock(repo, tag);
-            tagLock.lock();
-            try {
-                Durable.write(layout.tmp(), layout.tag(repo, tag), target);
-                cacheTag(repo, tag, digest);
-            } finally {
-                tagLock.unlock();
-            }
+        for (Tag tag : tagged) {
+            tags.point(repo, tag, digest);
         }
     }
 
@@ -257,21 +172,8 @@ final class DiskManifestHandler implements ManifestHandler {
 
     /** Tags and referrers entry first, the file last: no name ever points at a missing manifest. */
     private void removeLocked(Repository repo, Digest digest, Facts facts) throws IOException {
-        for (Tag tag : allTags(repo)) {
-            ReentrantLock tagLock = tagLock(repo, tag);
-            tagLock.lock();
-            try {
-                if (readTag(repo, tag).equals(digest)) {
-                    Durable.delete(layout.tag(repo, tag));
-                    uncacheTag(repo, tag);
-                }
-            } catch (NotFoundException e) {
-                // removed concurrently
-            } finally {
-                tagLock.unlock();
-            }
-        }
-        manifestCache.remove(key(repo, digest));
+        tags.untagAll(repo, digest);
+        cache.remove(new Key(repo, digest));
         if (facts.subject().isPresent()) {
             Durable.delete(layout.referrer(repo, facts.subject().get(), digest));
         }
@@ -328,15 +230,7 @@ final class DiskManifestHandler implements ManifestHandler {
 
     /** The tags of {@code repo} by the digest they point at. */
     Map<Digest, Set<Tag>> tagsByDigest(Repository repo) throws IOException {
-        Map<Digest, Set<Tag>> result = new java.util.HashMap<>();
-        for (Tag tag : allTags(repo)) {
-            try {
-                result.computeIfAbsent(readTag(repo, tag), d -> new java.util.HashSet<>()).add(tag);
-            } catch (NotFoundException e) {
-                // untagged while listing
-            }
-        }
-        return result;
+        return tags.byDigest(repo);
     }
 
     /** gc-superset: digests the manifest puts in progress in {@code repo} hold. */
@@ -352,16 +246,7 @@ final class DiskManifestHandler implements ManifestHandler {
 
     @Override
     public void untag(Repository repo, Tag tag) throws IOException {
-        ReentrantLock lock = tagLock(repo, tag);
-        lock.lock();
-        try {
-            uncacheTag(repo, tag);
-            if (!Durable.delete(layout.tag(repo, tag))) {
-                throw new NotFoundException("tag " + tag + " is not in " + repo);
-            }
-        } finally {
-            lock.unlock();
-        }
+        tags.untag(repo, tag);
     }
 
     @Override
@@ -371,21 +256,9 @@ final class DiskManifestHandler implements ManifestHandler {
                 && !Files.isDirectory(layout.tags(repo))) {
             throw new NotFoundException("repository " + repo + " is not known");
         }
-        TreeSet<Tag> all = allTags(repo);
+        TreeSet<Tag> all = tags.all(repo);
         Set<Tag> view = after.isPresent() ? all.tailSet(after.get(), false) : all;
         return Page.of(view.stream().limit(limit + 1L).toList(), limit);
-    }
-
-    private TreeSet<Tag> allTags(Repository repo) throws IOException {
-        TreeSet<Tag> tags = new TreeSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.tags(repo))) {
-            for (Path f : files) {
-                tags.add(new Tag(f.getFileName().toString()));
-            }
-        } catch (NoSuchFileException e) {
-            // no tags yet
-        }
-        return tags;
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class DiskStorage implements Storage {
      * at the latest when its blob is committed).
      */
     public static DiskStorage open(Path root, boolean syncChunks) throws IOException {
-        return open(root, syncChunks, DiskManifestHandler.TAG_CACHE_ENTRIES);
+        return open(root, syncChunks, DiskTags.CACHE_ENTRIES);
     }
 
     /** Like {@link #open(Path, boolean)}, keeping at most about {@code tagCacheEntries} tags in memory. */

@@ -108,6 +108,5 @@ class DiskTagCacheTest {
             assertEquals("404", resolved("probe/r" + i, "nothing"));
         }
         assertEquals(0, manifests().cachedTagCount());
-        assertEquals(0, manifests().cachedTagRepositories());
     }
 }

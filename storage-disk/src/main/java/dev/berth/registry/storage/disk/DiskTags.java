@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.disk;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.api.Tag;
+import dev.berth.registry.spi.NotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Tags as files holding a digest, replaced by atomic rename (concurrent pushes of one tag: the
+ * last rename wins, whole), with the resolved ones cached up to a bound.
+ */
+final class DiskTags {
+    /**
+     * Tags kept in memory, at most about this many over all repositories (a few hundred bytes
+     * each): a registry with millions of tags must not fill the heap with them.
+     */
+    static final int CACHE_ENTRIES = 100_000;
+
+    private record Key(Repository repo, Tag tag) {
+    }
+
+    private final Layout layout;
+    /** Changed only under the tag's lock, after the file. */
+    private final BoundedCache<Key, Digest> cache;
+    private final ReentrantLock[] locks = new ReentrantLock[256];
+
+    DiskTags(Layout layout, int cacheEntries) {
+        this.layout = layout;
+        this.cache = new BoundedCache<>(cacheEntries, digest -> 1);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock lock(Repository repo, Tag tag) {
+        return locks[Math.floorMod(31 * repo.hashCode() + tag.hashCode(), locks.length)];
+    }
+
+    /** Tags held in memory now (for tests of the bound). */
+    int cached() {
+        return cache.size();
+    }
+
+    /** tag-1, tag-2. */
+    Digest resolve(Repository repo, Tag tag) throws IOException {
+        Key key = new Key(repo, tag);
+        Digest cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        ReentrantLock lock = lock(repo, tag);
+        lock.lock();
+        try {
+            Digest digest = read(repo, tag); // a miss throws before anything is cached
+            cache.put(key, digest);
+            return digest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Digest read(Repository repo, Tag tag) throws IOException {
+        Path file = layout.tag(repo, tag);
+        try {
+            return Digest.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("tag " + tag + " is not in " + repo);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("tag file " + file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Points {@code tag} at {@code digest}, durably. */
+    void point(Repository repo, Tag tag, Digest digest) throws IOException {
+        ReentrantLock lock = lock(repo, tag);
+        lock.lock();
+        try {
+            Durable.write(layout.tmp(), layout.tag(repo, tag), digest.toString().getBytes(StandardCharsets.US_ASCII));
+            cache.put(new Key(repo, tag), digest);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** tag-delete-1, tag-delete-2. */
+    void untag(Repository repo, Tag tag) throws IOException {
+        ReentrantLock lock = lock(repo, tag);
+        lock.lock();
+        try {
+            cache.remove(new Key(repo, tag));
+            if (!Durable.delete(layout.tag(repo, tag))) {
+                throw new NotFoundException("tag " + tag + " is not in " + repo);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every tag of {@code repo} that points at {@code digest}. */
+    void untagAll(Repository repo, Digest digest) throws IOException {
+        for (Tag tag : all(repo)) {
+            ReentrantLock lock = lock(repo, tag);
+            lock.lock();
+            try {
+                if (read(repo, tag).equals(digest)) {
+                    Durable.delete(layout.tag(repo, tag));
+                    cache.remove(new Key(repo, tag));
+                }
+            } catch (NotFoundException e) {
+                // removed concurrently
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The tags of {@code repo} by the digest they point at. */
+    Map<Digest, Set<Tag>> byDigest(Repository repo) throws IOException {
+        Map<Digest, Set<Tag>> result = new HashMap<>();
+        for (Tag tag : all(repo)) {
+            try {
+                result.computeIfAbsent(read(repo, tag), d -> new HashSet<>()).add(tag);
+            } catch (NotFoundException e) {
+                // untagged while listing
+            }
+        }
+        return result;
+    }
+
+    /** Every tag of {@code repo}, in order. */
+    TreeSet<Tag> all(Repository repo) throws IOException {
+        TreeSet<Tag> tags = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.tags(repo))) {
+            for (Path f : files) {
+                tags.add(new Tag(f.getFileName().toString()));
+            }
+        } catch (NoSuchFileException e) {
+            // no tags yet
+        }
+        return tags;
+    }
+}
