@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.registry.tck.HttpTester;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -61,18 +62,18 @@ class CatalogAccessIT {
             URI base = server.uri();
             assertEquals(201, SecurityIT.pushImage(base, "team/app", "v1", alice).statusCode());
             assertEquals(201, SecurityIT.pushImage(base, "secret/app", "v1", alice).statusCode());
-            HttpResponse<byte[]> anonymous = Http.get(base, "/v2/_catalog");
+            HttpResponse<byte[]> anonymous = new HttpTester(base).get("/v2/_catalog");
             SecurityIT.expectError(anonymous, 401, "UNAUTHORIZED", "anonymous catalog");
             assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm="),
                     anonymous.headers().toString());
-            assertEquals(List.of("team/app"), repositories(Http.send(base, "GET", "/v2/_catalog", null,
+            assertEquals(List.of("team/app"), repositories(new HttpTester(base).send("GET", "/v2/_catalog", (byte[]) null,
                     "Authorization", SecurityIT.basic("bob", "bob-secret-2"))), "bob lists what he may pull");
         }
         try (ServerProcess server = start(SecurityIT.POLICY)) { // public/** is anonymous: it may list that
             URI base = server.uri();
             assertEquals(201, SecurityIT.pushImage(base, "public/tool", "v1", alice).statusCode());
             assertEquals(201, SecurityIT.pushImage(base, "team/app", "v1", alice).statusCode());
-            assertEquals(List.of("public/tool"), repositories(Http.get(base, "/v2/_catalog")));
+            assertEquals(List.of("public/tool"), repositories(new HttpTester(base).get("/v2/_catalog")));
         }
     }
 
@@ -89,7 +90,7 @@ class CatalogAccessIT {
             assertEquals(201, SecurityIT.pushImage(base, "team/app", "v1", "Bearer " + aliceToken).statusCode());
             assertEquals(201, SecurityIT.pushImage(base, "secret/app", "v1", "Bearer " + aliceToken).statusCode());
 
-            HttpResponse<byte[]> anonymous = Http.get(base, "/v2/_catalog");
+            HttpResponse<byte[]> anonymous = new HttpTester(base).get("/v2/_catalog");
             SecurityIT.expectError(anonymous, 401, "UNAUTHORIZED", "anonymous catalog");
             assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("")
                     .contains("scope=\"registry:catalog:*\""), anonymous.headers().toString());
@@ -97,10 +98,10 @@ class CatalogAccessIT {
             String bobToken = SecurityIT.token(base, SecurityIT.basic("bob", "bob-secret-2"), "registry:catalog:*");
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(bobToken.split("\\.")[1]));
             assertEquals("catalog", claims.get("access").get(0).get("name").asText(), claims.toString());
-            assertEquals(List.of("team/app"), repositories(Http.send(base, "GET", "/v2/_catalog", null,
+            assertEquals(List.of("team/app"), repositories(new HttpTester(base).send("GET", "/v2/_catalog", (byte[]) null,
                     "Authorization", "Bearer " + bobToken)), "the policy's pull rights filter the listing");
             String aliceCatalog = SecurityIT.token(base, SecurityIT.basic("alice", "alice-secret-1"), "registry:catalog:*");
-            assertEquals(List.of("secret/app", "team/app"), repositories(Http.send(base, "GET", "/v2/_catalog", null,
+            assertEquals(List.of("secret/app", "team/app"), repositories(new HttpTester(base).send("GET", "/v2/_catalog", (byte[]) null,
                     "Authorization", "Bearer " + aliceCatalog)));
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -43,20 +44,20 @@ class CrashSafetyIT {
             for (int i = 0; i < 20; i++) {
                 byte[] layer = random(i, 10_000 + i * 997);
                 layers.add(layer);
-                manifests.add(Http.pushImage(server.uri(), "crash/app" + (i % 3), "v" + i, layer));
+                manifests.add(new HttpTester(server.uri()).pushImage("crash/app" + (i % 3), "v" + i, layer));
             }
             server.kill9(); // right after the last 201
         }
         try (ServerProcess server = start()) {
             for (int i = 0; i < 20; i++) {
                 String repo = "crash/app" + (i % 3);
-                HttpResponse<byte[]> m = Http.get(server.uri(), "/v2/" + repo + "/manifests/v" + i);
+                HttpResponse<byte[]> m = new HttpTester(server.uri()).get("/v2/" + repo + "/manifests/v" + i);
                 assertEquals(200, m.statusCode(), "tag v" + i + " survives kill -9");
                 assertArrayEquals(manifests.get(i), m.body());
-                HttpResponse<byte[]> blob = Http.get(server.uri(), "/v2/" + repo + "/blobs/" + Digest.sha256(layers.get(i)));
+                HttpResponse<byte[]> blob = new HttpTester(server.uri()).get("/v2/" + repo + "/blobs/" + Digest.sha256(layers.get(i)));
                 assertArrayEquals(layers.get(i), blob.body(), "layer " + i + " survives kill -9");
             }
-            String catalog = new String(Http.get(server.uri(), "/v2/_catalog").body());
+            String catalog = new String(new HttpTester(server.uri()).get("/v2/_catalog").body());
             assertEquals("{\"repositories\":[\"crash/app0\",\"crash/app1\",\"crash/app2\"]}", catalog);
         }
     }
@@ -67,9 +68,9 @@ class CrashSafetyIT {
         byte[] content = random(99, 8 * 1024 * 1024);
         Digest digest = Digest.sha256(content);
         try (ServerProcess server = start()) {
-            try (Socket socket = Http.connect(server.uri())) {
+            try (Socket socket = RawHttp.connect(server.uri())) {
                 OutputStream out = socket.getOutputStream();
-                Http.write(out, "POST /v2/crash/partial/blobs/uploads/?digest=" + digest + " HTTP/1.1\r\nHost: x\r\n"
+                RawHttp.write(out, "POST /v2/crash/partial/blobs/uploads/?digest=" + digest + " HTTP/1.1\r\nHost: x\r\n"
                         + "Content-Length: " + content.length + "\r\n\r\n");
                 out.write(content, 0, content.length / 2);
                 out.flush();
@@ -78,7 +79,7 @@ class CrashSafetyIT {
             }
         }
         try (ServerProcess server = start()) {
-            HttpResponse<byte[]> head = Http.send(server.uri(), "HEAD", "/v2/crash/partial/blobs/" + digest, null);
+            HttpResponse<byte[]> head = new HttpTester(server.uri()).send("HEAD", "/v2/crash/partial/blobs/" + digest, (byte[]) null);
             assertEquals(404, head.statusCode(), "a blob whose upload was killed is not visible");
             try (Stream<Path> blobs = Files.walk(dir.resolve("data/blobs"))) {
                 assertEquals(0, blobs.filter(Files::isRegularFile).count(), "no partial content under blobs/");
@@ -86,8 +87,8 @@ class CrashSafetyIT {
             try (Stream<Path> tmp = Files.list(dir.resolve("data/tmp"))) {
                 assertEquals(0, tmp.count(), "tmp/ is cleared at start");
             }
-            Http.pushBlob(server.uri(), "crash/partial", content); // and the client can simply push again
-            assertArrayEquals(content, Http.get(server.uri(), "/v2/crash/partial/blobs/" + digest).body());
+            new HttpTester(server.uri()).pushBlob("crash/partial", content); // and the client can simply push again
+            assertArrayEquals(content, new HttpTester(server.uri()).get("/v2/crash/partial/blobs/" + digest).body());
         }
     }
 
@@ -99,22 +100,22 @@ class CrashSafetyIT {
         int half = content.length / 2;
         String location;
         try (ServerProcess server = start()) {
-            location = Http.send(server.uri(), "POST", "/v2/crash/resume/blobs/uploads/", new byte[0])
+            location = new HttpTester(server.uri()).send("POST", "/v2/crash/resume/blobs/uploads/", new byte[0])
                     .headers().firstValue("Location").orElseThrow();
-            HttpResponse<byte[]> patch = Http.send(server.uri(), "PATCH", location, java.util.Arrays.copyOf(content, half),
+            HttpResponse<byte[]> patch = new HttpTester(server.uri()).send("PATCH", location, java.util.Arrays.copyOf(content, half),
                     "Content-Range", "0-" + (half - 1));
             assertEquals(202, patch.statusCode());
             server.kill9();
         }
         try (ServerProcess server = start()) {
-            HttpResponse<byte[]> status = Http.get(server.uri(), location);
+            HttpResponse<byte[]> status = new HttpTester(server.uri()).get(location);
             assertEquals(204, status.statusCode(), "the session is still there after kill -9");
             assertEquals("0-" + (half - 1), status.headers().firstValue("Range").orElse(null), "resumes where it was acked");
-            HttpResponse<byte[]> put = Http.send(server.uri(), "PUT", location + "?digest=" + digest,
+            HttpResponse<byte[]> put = new HttpTester(server.uri()).send("PUT", location + "?digest=" + digest,
                     java.util.Arrays.copyOfRange(content, half, content.length),
                     "Content-Range", half + "-" + (content.length - 1));
             assertEquals(201, put.statusCode(), new String(put.body()));
-            assertArrayEquals(content, Http.get(server.uri(), "/v2/crash/resume/blobs/" + digest).body());
+            assertArrayEquals(content, new HttpTester(server.uri()).get("/v2/crash/resume/blobs/" + digest).body());
         }
     }
 
@@ -124,7 +125,7 @@ class CrashSafetyIT {
         byte[] content = random(11, 1024 * 1024);
         Digest digest;
         try (ServerProcess server = start()) {
-            digest = Http.pushBlob(server.uri(), "crash/rot", content);
+            digest = new HttpTester(server.uri()).pushBlob("crash/rot", content);
         }
         Path file = dir.resolve("data/blobs/sha256").resolve(digest.encoded().substring(0, 2)).resolve(digest.encoded());
         byte[] rotten = Files.readAllBytes(file);
@@ -132,18 +133,18 @@ class CrashSafetyIT {
         Files.write(file, rotten);
         try (ServerProcess server = start()) {
             try {
-                HttpResponse<byte[]> r = Http.get(server.uri(), "/v2/crash/rot/blobs/" + digest);
+                HttpResponse<byte[]> r = new HttpTester(server.uri()).get("/v2/crash/rot/blobs/" + digest);
                 assertTrue(r.statusCode() >= 500 || r.body().length < content.length,
                         "a corrupt blob must not arrive whole with 200; got " + r.statusCode() + " and " + r.body().length + " bytes");
-            } catch (java.io.IOException expected) {
+            } catch (java.io.UncheckedIOException expected) {
                 // the connection was cut before the last bytes: the client sees a failed download
             }
-            HttpResponse<byte[]> again = Http.get(server.uri(), "/v2/crash/rot/blobs/" + digest);
+            HttpResponse<byte[]> again = new HttpTester(server.uri()).get("/v2/crash/rot/blobs/" + digest);
             assertEquals(404, again.statusCode(), "after detection the blob is quarantined");
             assertTrue(new String(again.body()).contains("BLOB_UNKNOWN"));
             assertTrue(Files.exists(dir.resolve("data/quarantine/sha256-" + digest.encoded())), "kept for inspection");
-            Http.pushBlob(server.uri(), "crash/rot", content); // a re-push repairs it
-            assertArrayEquals(content, Http.get(server.uri(), "/v2/crash/rot/blobs/" + digest).body());
+            new HttpTester(server.uri()).pushBlob("crash/rot", content); // a re-push repairs it
+            assertArrayEquals(content, new HttpTester(server.uri()).get("/v2/crash/rot/blobs/" + digest).body());
         }
     }
 

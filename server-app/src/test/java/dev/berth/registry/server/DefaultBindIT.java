@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.tck.HttpTester;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class DefaultBindIT {
             assertEquals("127.0.0.1", open.uri().getHost(), open.output());
             assertTrue(open.output().contains("this machine only"), open.output());
             assertFalse(open.output().contains("Berth warning"), open.output());
-            assertEquals(200, Http.get(open.uri(), "/v2/").statusCode());
+            assertEquals(200, new HttpTester(open.uri()).get("/v2/").statusCode());
         }
         try (ServerProcess wide = ServerProcess.startOnAnyPort(List.of(), "--host", "0.0.0.0",
                 "-d", dir.resolve("b").toString())) {
@@ -38,7 +39,7 @@ class DefaultBindIT {
             assertTrue(authenticated.output().contains("Berth listening on http://0.0.0.0:"), authenticated.output());
             assertFalse(authenticated.output().contains("Berth warning"), authenticated.output());
             java.net.URI loopback = java.net.URI.create("http://127.0.0.1:" + authenticated.uri().getPort());
-            assertEquals(401, Http.get(loopback, "/v2/").statusCode());
+            assertEquals(401, new HttpTester(loopback).get("/v2/").statusCode());
         }
     }
 }

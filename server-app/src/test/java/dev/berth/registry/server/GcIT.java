@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -76,12 +77,12 @@ class GcIT {
         String body = "";
         for (int attempt = 0; attempt < 20; attempt++) {
             for (byte[] blob : missing) {
-                if (!(headFirst && attempt == 0 && Http.send(base, "HEAD", "/v2/" + repo + "/blobs/"
-                        + Digest.sha256(blob), null).statusCode() == 200)) {
-                    Http.pushBlob(base, repo, blob);
+                if (!(headFirst && attempt == 0 && new HttpTester(base).send("HEAD", "/v2/" + repo + "/blobs/"
+                        + Digest.sha256(blob), (byte[]) null).statusCode() == 200)) {
+                    new HttpTester(base).pushBlob(repo, blob);
                 }
             }
-            HttpResponse<byte[]> r = Http.send(base, "PUT", "/v2/" + repo + "/manifests/" + tag, manifest,
+            HttpResponse<byte[]> r = new HttpTester(base).send("PUT", "/v2/" + repo + "/manifests/" + tag, manifest,
                     "Content-Type", OCI);
             if (r.statusCode() == 201) {
                 return new Pushed(repo, Digest.sha256(manifest), blobs);
@@ -102,11 +103,11 @@ class GcIT {
 
     /** The invariant: the acknowledged manifest and all its blobs read back, byte for byte. */
     static void assertIntact(URI base, Pushed p, String when) throws Exception {
-        HttpResponse<byte[]> m = Http.send(base, "GET", "/v2/" + p.repo() + "/manifests/" + p.manifest(), null,
+        HttpResponse<byte[]> m = new HttpTester(base).send("GET", "/v2/" + p.repo() + "/manifests/" + p.manifest(), (byte[]) null,
                 "Accept", OCI);
         assertEquals(200, m.statusCode(), when + ": acknowledged manifest " + p.manifest() + " in " + p.repo());
         for (byte[] blob : p.blobs()) {
-            HttpResponse<byte[]> b = Http.get(base, "/v2/" + p.repo() + "/blobs/" + Digest.sha256(blob));
+            HttpResponse<byte[]> b = new HttpTester(base).get("/v2/" + p.repo() + "/blobs/" + Digest.sha256(blob));
             assertEquals(200, b.statusCode(), when + ": blob " + Digest.sha256(blob) + " of acknowledged manifest "
                     + p.manifest() + " in " + p.repo() + " was collected");
             assertEquals(Digest.sha256(blob), Digest.sha256(b.body()), when + ": blob content");
@@ -114,7 +115,7 @@ class GcIT {
     }
 
     static JsonNode collectNow(URI admin) throws Exception {
-        HttpResponse<byte[]> r = Http.send(admin, "POST", "/admin/gc", new byte[0]);
+        HttpResponse<byte[]> r = new HttpTester(admin).send("POST", "/admin/gc", new byte[0]);
         assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         return JSON.readTree(r.body());
     }
@@ -157,7 +158,7 @@ class GcIT {
                         }
                         acknowledged.add(push(base, repo, "c" + client + "-" + (i % 5), config, layers, retries));
                         if (i % 10 == 0) {
-                            garbage.add(Http.pushBlob(base, repo, random(random, 1000)));
+                            garbage.add(new HttpTester(base).pushBlob(repo, random(random, 1000)));
                         }
                     }
                     return null;
@@ -174,7 +175,7 @@ class GcIT {
             }
             for (Digest d : garbage) {
                 for (int r = 0; r < 3; r++) {
-                    assertEquals(404, Http.get(base, "/v2/gc/app" + r + "/blobs/" + d).statusCode(),
+                    assertEquals(404, new HttpTester(base).get("/v2/gc/app" + r + "/blobs/" + d).statusCode(),
                             "unreferenced blob " + d + " is collected");
                 }
             }
@@ -196,10 +197,10 @@ class GcIT {
             URI admin = adminUri(server);
             image = push(server.uri(), "gc/crash", "v1", random(random, 300), List.of(random(random, 40_000)),
                     new AtomicInteger());
-            Http.pushBlob(server.uri(), "gc/crash", garbage);
+            new HttpTester(server.uri()).pushBlob("gc/crash", garbage);
             Thread trigger = new Thread(() -> {
                 try {
-                    Http.send(admin, "POST", "/admin/gc", new byte[0]);
+                    new HttpTester(admin).send("POST", "/admin/gc", new byte[0]);
                 } catch (Exception e) {
                     // the server is killed under this request
                 }
@@ -213,11 +214,11 @@ class GcIT {
                 "--gc-interval", "off", "--gc-grace", "0s", "--admin-address", "127.0.0.1:0")) {
             URI admin = adminUri(server);
             assertIntact(server.uri(), image, "after kill -9 mid-collection");
-            assertEquals(200, Http.get(server.uri(), "/v2/gc/crash/blobs/" + Digest.sha256(garbage)).statusCode(),
+            assertEquals(200, new HttpTester(server.uri()).get("/v2/gc/crash/blobs/" + Digest.sha256(garbage)).statusCode(),
                     "a claimed but unswept blob is whole and live after a crash");
             // what kill -9 between a sweep's unlink and its content delete leaves behind
             byte[] orphan = random(random, 70_000);
-            Digest orphanDigest = Http.pushBlob(server.uri(), "gc/orphan", orphan);
+            Digest orphanDigest = new HttpTester(server.uri()).pushBlob("gc/orphan", orphan);
             Files.delete(data.resolve("repositories/gc/orphan/_blobs/sha256/" + orphanDigest.encoded()));
             Path orphanContent = data.resolve("blobs/sha256/" + orphanDigest.encoded().substring(0, 2) + "/"
                     + orphanDigest.encoded());
@@ -227,9 +228,9 @@ class GcIT {
             assertEquals(garbage.length + orphan.length, report.get("bytesFreed").asLong(),
                     "bytes freed: the swept blob and the unlinked content: " + report);
             assertTrue(Files.notExists(orphanContent), "unlinked content is reclaimed");
-            assertEquals(404, Http.get(server.uri(), "/v2/gc/crash/blobs/" + Digest.sha256(garbage)).statusCode());
+            assertEquals(404, new HttpTester(server.uri()).get("/v2/gc/crash/blobs/" + Digest.sha256(garbage)).statusCode());
             assertIntact(server.uri(), image, "after collecting");
-            assertEquals("{\"repositories\":[\"gc/crash\"]}", new String(Http.get(server.uri(), "/v2/_catalog").body(),
+            assertEquals("{\"repositories\":[\"gc/crash\"]}", new String(new HttpTester(server.uri()).get("/v2/_catalog").body(),
                     StandardCharsets.UTF_8), "a repository left with nothing leaves the catalog");
         }
     }

@@ -11,6 +11,7 @@ import dev.berth.registry.core.Registry;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
+import dev.berth.registry.tck.HttpTester;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -123,30 +124,30 @@ class GcSoakIT {
                         } else if (op < 65) {
                             GcIT.Pushed victim = mine.remove(random.nextInt(mine.size()));
                             live.remove(victim.manifest());
-                            int status = Http.send(base, "DELETE", "/v2/" + victim.repo() + "/manifests/"
-                                    + victim.manifest(), null).statusCode();
+                            int status = new HttpTester(base).send("DELETE", "/v2/" + victim.repo() + "/manifests/"
+                                    + victim.manifest(), (byte[]) null).statusCode();
                             assertTrue(status == 202 || status == 404 && untaggedCollected(victim.repo()),
                                     "delete of an acknowledged manifest: " + status);
                         } else if (op < 75) {
                             Digest layer = Digest.sha256(layerPool.get(random.nextInt(layerPool.size())));
                             String from = REPOS.get(random.nextInt(REPOS.size()));
-                            HttpResponse<byte[]> mount = Http.send(base, "POST", "/v2/" + repo
+                            HttpResponse<byte[]> mount = new HttpTester(base).send("POST", "/v2/" + repo
                                     + "/blobs/uploads/?mount=" + layer + "&from=" + from, new byte[0]);
                             int status = mount.statusCode();
                             assertTrue(status == 201 || status == 202, "mount: 201, or 202 to upload instead: " + status);
                             if (status == 202) { // not mounted: this client decides not to upload after all
                                 String session = mount.headers().firstValue("Location").orElseThrow();
-                                assertEquals(204, Http.send(base, "DELETE", session, null).statusCode());
+                                assertEquals(204, new HttpTester(base).send("DELETE", session, (byte[]) null).statusCode());
                             }
                         } else if (op < 85) {
                             byte[] litter = new byte[512];
                             random.nextBytes(litter);
-                            Http.pushBlob(base, repo, litter);
+                            new HttpTester(base).pushBlob(repo, litter);
                         } else {
                             GcIT.Pushed again = mine.get(random.nextInt(mine.size()));
-                            byte[] manifest = Http.send(base, "GET", "/v2/" + again.repo() + "/manifests/"
-                                    + again.manifest(), null, "Accept", OCI).body();
-                            HttpResponse<byte[]> r = Http.send(base, "PUT", "/v2/" + again.repo() + "/manifests/t"
+                            byte[] manifest = new HttpTester(base).send("GET", "/v2/" + again.repo() + "/manifests/"
+                                    + again.manifest(), (byte[]) null, "Accept", OCI).body();
+                            HttpResponse<byte[]> r = new HttpTester(base).send("PUT", "/v2/" + again.repo() + "/manifests/t"
                                     + random.nextInt(4), manifest, "Content-Type", OCI);
                             if (r.statusCode() != 201) { // only where untagged manifests are collected
                                 assertTrue(untaggedCollected(again.repo()), "re-tag of a live manifest: "
@@ -169,8 +170,7 @@ class GcSoakIT {
             int checked = 0;
             for (GcIT.Pushed p : live.values()) {
                 boolean mustExist = !untaggedCollected(p.repo()) || isTagged(base, p);
-                HttpResponse<byte[]> m = Http.send(base, "HEAD", "/v2/" + p.repo() + "/manifests/" + p.manifest(),
-                        null, "Accept", OCI);
+                HttpResponse<byte[]> m = new HttpTester(base).send("HEAD", "/v2/" + p.repo() + "/manifests/" + p.manifest(), (byte[]) null, "Accept", OCI);
                 if (mustExist || m.statusCode() == 200) {
                     GcIT.assertIntact(base, p, "at the end of the soak");
                     checked++;
@@ -188,7 +188,7 @@ class GcSoakIT {
 
     private static boolean isTagged(URI base, GcIT.Pushed p) throws Exception {
         for (int t = 0; t < 4; t++) {
-            HttpResponse<byte[]> r = Http.send(base, "HEAD", "/v2/" + p.repo() + "/manifests/t" + t, null, "Accept", OCI);
+            HttpResponse<byte[]> r = new HttpTester(base).send("HEAD", "/v2/" + p.repo() + "/manifests/t" + t, (byte[]) null, "Accept", OCI);
             if (r.statusCode() == 200 && r.headers().firstValue("Docker-Content-Digest").orElse("")
                     .equals(p.manifest().toString())) {
                 return true;

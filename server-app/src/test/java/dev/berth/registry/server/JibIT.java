@@ -11,6 +11,7 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import dev.berth.registry.tck.HttpTester;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class JibIT {
                     .setFormat(format)
                     .containerize(isolated(Containerizer.to(RegistryImage.named(host + "/jib/app:v1"))));
 
-            HttpResponse<byte[]> manifest = Http.get(server.uri(), "/v2/jib/app/manifests/v1");
+            HttpResponse<byte[]> manifest = new HttpTester(server.uri()).get("/v2/jib/app/manifests/v1");
             assertEquals(200, manifest.statusCode());
             assertEquals(pushed.getDigest().toString(), manifest.headers().firstValue("Docker-Content-Digest").orElse(null),
                     "the digest Jib computed is the one the registry serves");

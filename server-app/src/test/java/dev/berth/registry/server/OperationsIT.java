@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.berth.registry.tck.HttpTester;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -46,7 +47,7 @@ class OperationsIT {
     }
 
     static String scrape(URI admin) throws Exception {
-        HttpResponse<byte[]> r = Http.get(admin, "/metrics");
+        HttpResponse<byte[]> r = new HttpTester(admin).get("/metrics");
         assertEquals(200, r.statusCode());
         return new String(r.body(), StandardCharsets.UTF_8);
     }
@@ -58,8 +59,8 @@ class OperationsIT {
                 "--admin-address", "127.0.0.1:0", "--access-log", "json", "--gc-interval", "off")) {
             URI base = server.uri();
             URI admin = GcIT.adminUri(server);
-            assertEquals("{\"status\":\"up\"}", new String(Http.get(admin, "/health/live").body(), StandardCharsets.UTF_8));
-            HttpResponse<byte[]> ready = Http.get(admin, "/health/ready");
+            assertEquals("{\"status\":\"up\"}", new String(new HttpTester(admin).get("/health/live").body(), StandardCharsets.UTF_8));
+            HttpResponse<byte[]> ready = new HttpTester(admin).get("/health/ready");
             assertEquals(200, ready.statusCode());
             assertEquals("ready", JSON.readTree(ready.body()).get("status").asText());
 
@@ -68,8 +69,8 @@ class OperationsIT {
             assertEquals(0, sample(before, put));
             assertTrue(before.contains("jvm_memory_used_bytes"), "JVM meters");
             assertTrue(before.contains("jetty_threads_busy"), "Jetty pool meters");
-            byte[] manifest = Http.pushImage(base, "ops/app", "v1", "some layer".getBytes(StandardCharsets.UTF_8));
-            HttpResponse<byte[]> pulled = Http.send(base, "GET", "/v2/ops/app/manifests/v1", null, "Accept", OCI,
+            byte[] manifest = new HttpTester(base).pushImage("ops/app", "v1", "some layer".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> pulled = new HttpTester(base).send("GET", "/v2/ops/app/manifests/v1", (byte[]) null, "Accept", OCI,
                     "X-Request-Id", "trace-42");
             assertEquals("trace-42", pulled.headers().firstValue("X-Request-Id").orElse(""));
             String after = scrape(admin);
@@ -93,19 +94,19 @@ class OperationsIT {
             assertTrue(log.has("ms") && log.has("user") && log.has("route"), logLine);
 
             // read-only: the admin endpoint, then SIGUSR1
-            assertEquals("{\"readOnly\":true}", new String(Http.send(admin, "POST", "/admin/read-only?enabled=true",
+            assertEquals("{\"readOnly\":true}", new String(new HttpTester(admin).send("POST", "/admin/read-only?enabled=true",
                     new byte[0]).body(), StandardCharsets.UTF_8));
-            HttpResponse<byte[]> refused = Http.send(base, "PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI);
+            HttpResponse<byte[]> refused = new HttpTester(base).send("PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI);
             assertEquals(405, refused.statusCode());
             assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("\"UNSUPPORTED\""));
-            assertEquals(200, Http.send(base, "GET", "/v2/ops/app/manifests/v1", null, "Accept", OCI).statusCode(),
+            assertEquals(200, new HttpTester(base).send("GET", "/v2/ops/app/manifests/v1", (byte[]) null, "Accept", OCI).statusCode(),
                     "pulls go on in read-only mode");
-            assertEquals(409, Http.send(admin, "POST", "/admin/gc", new byte[0]).statusCode(), "GC waits while read-only");
+            assertEquals(409, new HttpTester(admin).send("POST", "/admin/gc", new byte[0]).statusCode(), "GC waits while read-only");
             assertEquals(1, sample(scrape(admin), "berth_read_only"));
             Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(server.process().pid())).start();
             assertEquals(0, kill.waitFor());
             server.awaitLine("Berth read-only mode off (SIGUSR1)", 10);
-            assertEquals(201, Http.send(base, "PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI).statusCode());
+            assertEquals(201, new HttpTester(base).send("PUT", "/v2/ops/app/manifests/v2", manifest, "Content-Type", OCI).statusCode());
         }
     }
 
@@ -120,10 +121,10 @@ class OperationsIT {
                 "--webhook", "http://127.0.0.1:" + port + "/hook", "--webhook-max-backoff", "500ms",
                 "--gc-interval", "off")) {
             URI base = server.uri();
-            Http.pushImage(base, "hooks/app", "v1", "layer one".getBytes(StandardCharsets.UTF_8));
-            Http.pushImage(base, "hooks/app", "v2", "layer two".getBytes(StandardCharsets.UTF_8));
-            assertEquals(200, Http.send(base, "GET", "/v2/hooks/app/manifests/v1", null, "Accept", OCI).statusCode());
-            assertEquals(202, Http.send(base, "DELETE", "/v2/hooks/app/manifests/v2", null).statusCode());
+            new HttpTester(base).pushImage("hooks/app", "v1", "layer one".getBytes(StandardCharsets.UTF_8));
+            new HttpTester(base).pushImage("hooks/app", "v2", "layer two".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, new HttpTester(base).send("GET", "/v2/hooks/app/manifests/v1", (byte[]) null, "Accept", OCI).statusCode());
+            assertEquals(202, new HttpTester(base).send("DELETE", "/v2/hooks/app/manifests/v2", (byte[]) null).statusCode());
 
             BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
             List<String> contentTypes = new ArrayList<>();
@@ -182,7 +183,7 @@ class OperationsIT {
                 "--webhook-max-backoff", "500ms", "--gc-interval", "off", "--admin-address", "127.0.0.1:0")) {
             URI base = server.uri();
             URI admin = GcIT.adminUri(server);
-            Http.pushImage(base, "drop/app", "v1", "layer one".getBytes(StandardCharsets.UTF_8));
+            new HttpTester(base).pushImage("drop/app", "v1", "layer one".getBytes(StandardCharsets.UTF_8));
             // the sender takes v1 and retries it; wait until it has, so the queue holds only what follows
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sampleAnyLabels(scrape(admin), "berth_webhook_queued") != 0) {
@@ -190,7 +191,7 @@ class OperationsIT {
                 Thread.sleep(50);
             }
             for (String tag : List.of("v2", "v3", "v4")) {
-                Http.pushImage(base, "drop/app", tag, ("layer " + tag).getBytes(StandardCharsets.UTF_8));
+                new HttpTester(base).pushImage("drop/app", tag, ("layer " + tag).getBytes(StandardCharsets.UTF_8));
             }
             String scraped = scrape(admin);
             assertEquals(1, sampleAnyLabels(scraped, "berth_webhook_dropped_total"), "v2 dropped: " + scraped);
@@ -226,24 +227,24 @@ class OperationsIT {
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", data.toString(),
                 "--gc-interval", "off", "--admin-address", "127.0.0.1:0")) {
             URI admin = GcIT.adminUri(server);
-            Http.pushImage(server.uri(), "ready/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
-            assertEquals(200, Http.get(admin, "/health/ready").statusCode());
+            new HttpTester(server.uri()).pushImage("ready/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, new HttpTester(admin).get("/health/ready").statusCode());
 
             // the repositories directory turns into a file: listings fail as on a broken mount
             Path repositories = data.resolve("repositories");
             Path aside = data.resolve("repositories-aside");
             Files.move(repositories, aside);
             Files.writeString(repositories, "not a directory");
-            HttpResponse<byte[]> broken = Http.get(admin, "/health/ready");
+            HttpResponse<byte[]> broken = new HttpTester(admin).get("/health/ready");
             assertEquals(503, broken.statusCode());
             JsonNode body = JSON.readTree(broken.body());
             assertEquals("storage unavailable", body.get("status").asText());
             assertTrue(body.get("reason").asText().contains("repositories"), body.toString());
-            assertEquals(200, Http.get(admin, "/health/live").statusCode(), "alive all the same");
+            assertEquals(200, new HttpTester(admin).get("/health/live").statusCode(), "alive all the same");
 
             Files.delete(repositories);
             Files.move(aside, repositories);
-            assertEquals(200, Http.get(admin, "/health/ready").statusCode());
+            assertEquals(200, new HttpTester(admin).get("/health/ready").statusCode());
         }
     }
 
@@ -256,30 +257,30 @@ class OperationsIT {
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
                 "--gc-interval", "off", "--admin-address", "127.0.0.1:0", "--admin-token-file", tokenFile.toString())) {
             URI admin = GcIT.adminUri(server);
-            HttpResponse<byte[]> anonymous = Http.get(admin, "/metrics");
+            HttpResponse<byte[]> anonymous = new HttpTester(admin).get("/metrics");
             assertEquals(401, anonymous.statusCode());
             assertEquals("Bearer realm=\"berth-admin\"", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
-            assertEquals(401, Http.send(admin, "GET", "/metrics", null, "Authorization", "Bearer " + token + "x")
+            assertEquals(401, new HttpTester(admin).send("GET", "/metrics", (byte[]) null, "Authorization", "Bearer " + token + "x")
                     .statusCode());
-            assertEquals(401, Http.send(admin, "GET", "/metrics", null, "Authorization", "Basic " + token).statusCode());
-            HttpResponse<byte[]> scraped = Http.send(admin, "GET", "/metrics", null, "Authorization", "Bearer " + token);
+            assertEquals(401, new HttpTester(admin).send("GET", "/metrics", (byte[]) null, "Authorization", "Basic " + token).statusCode());
+            HttpResponse<byte[]> scraped = new HttpTester(admin).send("GET", "/metrics", (byte[]) null, "Authorization", "Bearer " + token);
             assertEquals(200, scraped.statusCode());
             assertTrue(new String(scraped.body(), StandardCharsets.UTF_8).contains("berth_read_only"));
 
-            assertEquals(401, Http.send(admin, "POST", "/admin/read-only?enabled=true", new byte[0]).statusCode());
-            byte[] manifest = Http.pushImage(server.uri(), "token/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
-            assertEquals(201, Http.send(server.uri(), "PUT", "/v2/token/app/manifests/v2", manifest, "Content-Type", OCI)
+            assertEquals(401, new HttpTester(admin).send("POST", "/admin/read-only?enabled=true", new byte[0]).statusCode());
+            byte[] manifest = new HttpTester(server.uri()).pushImage("token/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
+            assertEquals(201, new HttpTester(server.uri()).send("PUT", "/v2/token/app/manifests/v2", manifest, "Content-Type", OCI)
                     .statusCode(), "the refused request changed nothing: still writable");
-            assertEquals(401, Http.send(admin, "POST", "/admin/gc", new byte[0]).statusCode());
-            assertEquals(200, Http.send(admin, "POST", "/admin/gc", new byte[0], "Authorization", "Bearer " + token)
+            assertEquals(401, new HttpTester(admin).send("POST", "/admin/gc", new byte[0]).statusCode());
+            assertEquals(200, new HttpTester(admin).send("POST", "/admin/gc", new byte[0], "Authorization", "Bearer " + token)
                     .statusCode());
-            assertEquals(200, Http.get(admin, "/health/live").statusCode(), "probes need no token");
-            try (java.net.Socket raw = Http.connect(admin)) { // the client would resolve the dots itself
-                Http.write(raw.getOutputStream(), "GET /health/../metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-                String status = Http.statusLine(raw.getInputStream());
+            assertEquals(200, new HttpTester(admin).get("/health/live").statusCode(), "probes need no token");
+            try (java.net.Socket raw = RawHttp.connect(admin)) { // the client would resolve the dots itself
+                RawHttp.write(raw.getOutputStream(), "GET /health/../metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                String status = RawHttp.statusLine(raw.getInputStream());
                 assertFalse(status.contains(" 200"), "dot segments do not reach /metrics past the filter: " + status);
             }
-            assertEquals(200, Http.get(admin, "/health/ready").statusCode());
+            assertEquals(200, new HttpTester(admin).get("/health/ready").statusCode());
         }
         Path weak = dir.resolve("weak-token");
         Files.writeString(weak, "short");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,10 +31,10 @@ class PluginIT {
         byte[] layer = "a layer stored by a plugin".getBytes();
         try (ServerProcess server = ServerProcess.start(List.of(), "--plugins", plugins.toString(),
                 "--storage", "oci-layout", "-s", "root=" + layouts)) {
-            byte[] manifest = Http.pushImage(server.uri(), "plugged/app", "v1", layer);
-            assertArrayEquals(manifest, Http.get(server.uri(), "/v2/plugged/app/manifests/v1").body());
-            assertArrayEquals(layer, Http.get(server.uri(), "/v2/plugged/app/blobs/" + Digest.sha256(layer)).body());
-            assertEquals("{\"repositories\":[\"plugged/app\"]}", new String(Http.get(server.uri(), "/v2/_catalog").body()));
+            byte[] manifest = new HttpTester(server.uri()).pushImage("plugged/app", "v1", layer);
+            assertArrayEquals(manifest, new HttpTester(server.uri()).get("/v2/plugged/app/manifests/v1").body());
+            assertArrayEquals(layer, new HttpTester(server.uri()).get("/v2/plugged/app/blobs/" + Digest.sha256(layer)).body());
+            assertEquals("{\"repositories\":[\"plugged/app\"]}", new String(new HttpTester(server.uri()).get("/v2/_catalog").body()));
         }
         String index = Files.readString(layouts.resolve("plugged/app/index.json"));
         assertTrue(index.contains("\"org.opencontainers.image.ref.name\":\"v1\""), "written by the plugin: " + index);

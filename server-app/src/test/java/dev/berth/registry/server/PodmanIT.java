@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,9 +58,9 @@ class PodmanIT {
 
             podman("push", "--tls-verify=false", host + "/pod/src:v1", host + "/pod/pushed:v2");
             assertEquals("{\"name\":\"pod/pushed\",\"tags\":[\"v2\"]}",
-                    new String(Http.get(server.uri(), "/v2/pod/pushed/tags/list").body()));
+                    new String(new HttpTester(server.uri()).get("/v2/pod/pushed/tags/list").body()));
             for (Digest layer : image.layers()) {
-                int status = Http.send(server.uri(), "HEAD", "/v2/pod/pushed/blobs/" + layer, null).statusCode();
+                int status = new HttpTester(server.uri()).send("HEAD", "/v2/pod/pushed/blobs/" + layer, (byte[]) null).statusCode();
                 assertEquals(200, status, "podman pushed layer " + layer);
             }
         }

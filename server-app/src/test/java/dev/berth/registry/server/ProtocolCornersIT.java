@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -21,8 +22,8 @@ class ProtocolCornersIT {
     Path dir;
 
     private static String raw(ServerProcess server, String path) throws Exception {
-        try (Socket socket = Http.connect(server.uri())) {
-            Http.write(socket.getOutputStream(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        try (Socket socket = RawHttp.connect(server.uri())) {
+            RawHttp.write(socket.getOutputStream(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -39,23 +40,23 @@ class ProtocolCornersIT {
             }
 
             byte[] blob = new byte[2048];
-            Digest digest = Http.pushBlob(server.uri(), "corners/app", blob);
-            HttpResponse<byte[]> backwards = Http.send(server.uri(), "GET", "/v2/corners/app/blobs/" + digest, null,
+            Digest digest = new HttpTester(server.uri()).pushBlob("corners/app", blob);
+            HttpResponse<byte[]> backwards = new HttpTester(server.uri()).send("GET", "/v2/corners/app/blobs/" + digest, (byte[]) null,
                     "Range", "bytes=500-0");
             assertEquals(416, backwards.statusCode());
             assertEquals("bytes */2048", backwards.headers().firstValue("Content-Range").orElse(""));
 
-            Http.pushImage(server.uri(), "corners/app", "v1", blob);
+            new HttpTester(server.uri()).pushImage("corners/app", "v1", blob);
             for (String last : List.of("%21", "Not_A_Valid_Name", "v0~")) {
-                HttpResponse<byte[]> tags = Http.get(server.uri(), "/v2/corners/app/tags/list?last=" + last);
+                HttpResponse<byte[]> tags = new HttpTester(server.uri()).get("/v2/corners/app/tags/list?last=" + last);
                 assertEquals(200, tags.statusCode(), last + ": " + new String(tags.body(), StandardCharsets.UTF_8));
-                HttpResponse<byte[]> catalog = Http.get(server.uri(), "/v2/_catalog?last=" + last);
+                HttpResponse<byte[]> catalog = new HttpTester(server.uri()).get("/v2/_catalog?last=" + last);
                 assertEquals(200, catalog.statusCode(), last);
             }
 
-            String manifest = new String(Http.pushImage(server.uri(), "corners/app", "v2", blob), StandardCharsets.UTF_8)
+            String manifest = new String(new HttpTester(server.uri()).pushImage("corners/app", "v2", blob), StandardCharsets.UTF_8)
                     .replace("\"size\":2048", "\"size\":2049");
-            HttpResponse<byte[]> wrongSize = Http.send(server.uri(), "PUT", "/v2/corners/app/manifests/v3",
+            HttpResponse<byte[]> wrongSize = new HttpTester(server.uri()).send("PUT", "/v2/corners/app/manifests/v3",
                     manifest.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/vnd.oci.image.manifest.v1+json");
             assertEquals(400, wrongSize.statusCode());
             String error = new String(wrongSize.body(), StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.api.Tag;
+import dev.berth.registry.tck.HttpTester;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class ReferrersIT {
             String repo = "docker://" + server.uri().getHost() + ":" + server.uri().getPort() + "/art/app";
             skopeo.run("copy", "--preserve-digests", "--dest-tls-verify=false", src + "v1", repo + ":v1");
             skopeo.run("copy", "--preserve-digests", "--dest-tls-verify=false", src + "sbom", repo + ":sbom");
-            JsonNode referrers = JSON.readTree(Http.get(server.uri(), "/v2/art/app/referrers/" + image.digest()).body());
+            JsonNode referrers = JSON.readTree(new HttpTester(server.uri()).get("/v2/art/app/referrers/" + image.digest()).body());
             assertEquals(1, referrers.get("manifests").size(), referrers.toString());
             JsonNode entry = referrers.get("manifests").get(0);
             assertEquals(sbom.digest().toString(), entry.get("digest").asText());
@@ -64,10 +65,10 @@ class ReferrersIT {
             skopeo.run("copy", "--preserve-digests", "--dest-tls-verify=false", src + "sbom", repo + ":sbom");
             // the client's fallback step (spec: pushing manifests with subject, step 6) is a plain PUT
             // of the referrers list; skopeo 1.9 will not copy a platform-less index with preserved digests
-            int put = Http.send(server.uri(), "PUT", "/v2/art/app/manifests/" + schemaTag.value(), fallback.manifest(),
+            int put = new HttpTester(server.uri()).send("PUT", "/v2/art/app/manifests/" + schemaTag.value(), fallback.manifest(),
                     "Content-Type", OciLayouts.INDEX).statusCode();
             assertEquals(201, put);
-            assertEquals(404, Http.get(server.uri(), "/v2/art/app/referrers/" + image.digest()).statusCode(),
+            assertEquals(404, new HttpTester(server.uri()).get("/v2/art/app/referrers/" + image.digest()).statusCode(),
                     "the API is off, so clients fall back to the tag schema");
             String found = skopeo.run("inspect", "--raw", "--tls-verify=false", repo + ":" + schemaTag.value());
             assertArrayEquals(fallback.manifest(), found.getBytes(StandardCharsets.UTF_8), "the fallback index is served");

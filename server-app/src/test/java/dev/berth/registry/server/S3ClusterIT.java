@@ -15,6 +15,7 @@ import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
 import dev.berth.registry.storage.s3.S3TestServer;
+import dev.berth.registry.tck.HttpTester;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ class S3ClusterIT {
     void chunkedPushAcrossNodes() throws Exception {
         byte[] blob = random(1, 3 * 1024 * 1024 + 17);
         Digest digest = Digest.sha256(blob);
-        HttpResponse<byte[]> post = Http.send(node(0), "POST", "/v2/app/blobs/uploads/", null);
+        HttpResponse<byte[]> post = new HttpTester(node(0)).send("POST", "/v2/app/blobs/uploads/", (byte[]) null);
         assertEquals(202, post.statusCode());
         assertEquals(String.valueOf(8 << 20), post.headers().firstValue("OCI-Chunk-Min-Length").orElse(""),
                 "the S3 backend advertises its part size as the smallest good chunk");
@@ -103,21 +104,21 @@ class S3ClusterIT {
         int third = blob.length / 3;
         location = patch(node(1), location, Arrays.copyOfRange(blob, 0, third), 0);
         location = patch(node(2), location, Arrays.copyOfRange(blob, third, 2 * third), third);
-        HttpResponse<byte[]> put = Http.send(node(0), "PUT", location + sep(location) + "digest=" + digest,
+        HttpResponse<byte[]> put = new HttpTester(node(0)).send("PUT", location + sep(location) + "digest=" + digest,
                 Arrays.copyOfRange(blob, 2 * third, blob.length), "Content-Type", "application/octet-stream",
                 "Content-Range", (2 * third) + "-" + (blob.length - 1));
         assertEquals(201, put.statusCode(), new String(put.body(), StandardCharsets.UTF_8));
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(blob, Http.get(node(i), "/v2/app/blobs/" + digest).body(), "node " + i);
+            assertArrayEquals(blob, new HttpTester(node(i)).get("/v2/app/blobs/" + digest).body(), "node " + i);
         }
     }
 
     @Test
     @DisplayName("a push to node A is pullable from B and C at once; catalog and tag lists agree")
     void pushOnePullAll() throws Exception {
-        byte[] manifest = Http.pushImage(node(0), "team/app", "v1", random(2, 700_000));
-        Http.pushImage(node(1), "team/app", "v2", random(3, 1000));
-        Http.pushImage(node(2), "other", "latest", random(4, 1000));
+        byte[] manifest = new HttpTester(node(0)).pushImage("team/app", "v1", random(2, 700_000));
+        new HttpTester(node(1)).pushImage("team/app", "v2", random(3, 1000));
+        new HttpTester(node(2)).pushImage("other", "latest", random(4, 1000));
         Digest digest = Digest.sha256(manifest);
         ExecutorService pullers = Executors.newFixedThreadPool(2);
         try {
@@ -135,9 +136,9 @@ class S3ClusterIT {
         Set<String> catalogs = new HashSet<>();
         Set<String> tagLists = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            catalogs.add(new String(Http.get(node(i), "/v2/_catalog").body(), StandardCharsets.UTF_8));
-            tagLists.add(new String(Http.get(node(i), "/v2/team/app/tags/list").body(), StandardCharsets.UTF_8));
-            assertEquals(digest.toString(), Http.send(node(i), "HEAD", "/v2/team/app/manifests/v1", null).headers()
+            catalogs.add(new String(new HttpTester(node(i)).get("/v2/_catalog").body(), StandardCharsets.UTF_8));
+            tagLists.add(new String(new HttpTester(node(i)).get("/v2/team/app/tags/list").body(), StandardCharsets.UTF_8));
+            assertEquals(digest.toString(), new HttpTester(node(i)).send("HEAD", "/v2/team/app/manifests/v1", (byte[]) null).headers()
                     .firstValue("Docker-Content-Digest").orElse(""));
         }
         assertEquals(Set.of("{\"repositories\":[\"other\",\"team/app\"]}"), catalogs);
@@ -154,7 +155,7 @@ class S3ClusterIT {
             for (int c = 0; c < 16; c++) {
                 int client = c;
                 work.add(clients.submit(() -> {
-                    byte[] manifest = Http.pushImage(node(client % 3), "race", "latest", random(100 + client, 5000));
+                    byte[] manifest = new HttpTester(node(client % 3)).pushImage("race", "latest", random(100 + client, 5000));
                     pushed.put(Digest.sha256(manifest), manifest);
                     return null;
                 }));
@@ -167,7 +168,7 @@ class S3ClusterIT {
         }
         Set<String> resolved = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            HttpResponse<byte[]> r = Http.send(node(i), "GET", "/v2/race/manifests/latest", null,
+            HttpResponse<byte[]> r = new HttpTester(node(i)).send("GET", "/v2/race/manifests/latest", (byte[]) null,
                     "Accept", OciLayouts.MANIFEST);
             assertEquals(200, r.statusCode());
             Digest d = Digest.sha256(r.body());
@@ -188,7 +189,7 @@ class S3ClusterIT {
             List<Future<?>> work = new ArrayList<>();
             for (int c = 0; c < 16; c++) {
                 int client = c;
-                work.add(clients.submit(() -> Http.pushBlob(node(client % 3), "copies/r" + client, layer)));
+                work.add(clients.submit(() -> new HttpTester(node(client % 3)).pushBlob("copies/r" + client, layer)));
             }
             for (Future<?> f : work) {
                 f.get();
@@ -203,7 +204,7 @@ class S3ClusterIT {
             assertEquals(1, data.size(), "one stored copy of the layer: " + data);
         }
         for (int c = 0; c < 16; c++) {
-            assertArrayEquals(layer, Http.get(node((c + 1) % 3), "/v2/copies/r" + c + "/blobs/" + digest).body());
+            assertArrayEquals(layer, new HttpTester(node((c + 1) % 3)).get("/v2/copies/r" + c + "/blobs/" + digest).body());
         }
     }
 
@@ -214,15 +215,15 @@ class S3ClusterIT {
         Digest digest = Digest.sha256(layer);
         long contentBefore = s3.inProcess() ? s3.contentBytesWritten() : 0;
         long recordsBefore = s3.inProcess() ? s3.recordBytesWritten() : 0;
-        HttpResponse<byte[]> post = Http.send(node(0), "POST", "/v2/big/blobs/uploads/", null);
+        HttpResponse<byte[]> post = new HttpTester(node(0)).send("POST", "/v2/big/blobs/uploads/", (byte[]) null);
         String location = path(post);
         int chunk = 64 * 1024;
         for (int offset = 0, n = 0; offset < layer.length; offset += chunk, n++) {
             location = patch(node(n % 3), location, Arrays.copyOfRange(layer, offset, offset + chunk), offset);
         }
-        HttpResponse<byte[]> put = Http.send(node(1), "PUT", location + sep(location) + "digest=" + digest, null);
+        HttpResponse<byte[]> put = new HttpTester(node(1)).send("PUT", location + sep(location) + "digest=" + digest, (byte[]) null);
         assertEquals(201, put.statusCode(), new String(put.body(), StandardCharsets.UTF_8));
-        assertArrayEquals(layer, Http.get(node(2), "/v2/big/blobs/" + digest).body());
+        assertArrayEquals(layer, new HttpTester(node(2)).get("/v2/big/blobs/" + digest).body());
         org.junit.jupiter.api.Assumptions.assumeTrue(s3.inProcess(), "bytes are counted by the in-process S3 server only");
         long content = s3.contentBytesWritten() - contentBefore;
         long records = s3.recordBytesWritten() - recordsBefore;
@@ -268,15 +269,15 @@ class S3ClusterIT {
                     Random random = new Random(77 + pusher);
                     for (int i = 0; i < 12; i++) {
                         URI via = node(1 + random.nextInt(2)); // B or C
-                        Http.pushBlob(via, "gc/app", random(1000 + pusher * 100 + i, 2000)); // litter
+                        new HttpTester(via).pushBlob("gc/app", random(1000 + pusher * 100 + i, 2000)); // litter
                         byte[] layer = random(random.nextInt(8), 20_000); // layers shared between pushers
                         byte[] config = ("{\"p\":" + pusher + ",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
                         String tag = "p" + pusher + "-" + i;
                         for (int attempt = 0; ; attempt++) {
-                            Digest c = Http.pushBlob(via, "gc/app", config);
-                            Digest l = Http.pushBlob(via, "gc/app", layer);
+                            Digest c = new HttpTester(via).pushBlob("gc/app", config);
+                            Digest l = new HttpTester(via).pushBlob("gc/app", layer);
                             byte[] manifest = manifest(c, config.length, l, layer.length);
-                            HttpResponse<byte[]> r = Http.send(via, "PUT", "/v2/gc/app/manifests/" + tag, manifest,
+                            HttpResponse<byte[]> r = new HttpTester(via).send("PUT", "/v2/gc/app/manifests/" + tag, manifest,
                                     "Content-Type", OciLayouts.MANIFEST);
                             if (r.statusCode() == 201) {
                                 assertTrue(pullWhole(node(random.nextInt(3)), "gc/app", tag, manifest),
@@ -292,7 +293,7 @@ class S3ClusterIT {
                         if (i % 4 == 3) { // some images are deleted again: their blobs become garbage
                             String gone = "p" + pusher + "-" + (i - 1);
                             Digest d = Digest.sha256(acknowledged.remove(gone));
-                            assertEquals(202, Http.send(via, "DELETE", "/v2/gc/app/manifests/" + d, null).statusCode());
+                            assertEquals(202, new HttpTester(via).send("DELETE", "/v2/gc/app/manifests/" + d, (byte[]) null).statusCode());
                         }
                     }
                     return null;
@@ -313,7 +314,7 @@ class S3ClusterIT {
         for (Map.Entry<String, byte[]> image : acknowledged.entrySet()) {
             assertTrue(pullWhole(node(1), "gc/app", image.getKey(), image.getValue()), image.getKey());
         }
-        assertEquals(404, Http.get(node(1), "/v2/gc/app/blobs/" + Digest.sha256(random(1000, 2000))).statusCode(),
+        assertEquals(404, new HttpTester(node(1)).get("/v2/gc/app/blobs/" + Digest.sha256(random(1000, 2000))).statusCode(),
                 "unreferenced litter is collected");
         System.out.printf("GC across nodes: %d passes on 2 nodes, %d items swept, %d manifest PUTs retried, "
                 + "%d images whole%n", passes.get(), swept.get(), retries.get(), acknowledged.size());
@@ -326,9 +327,9 @@ class S3ClusterIT {
         byte[] layer = random(10, 64 * 1024 * 1024);
         Digest digest = Digest.sha256(layer);
         long start = System.nanoTime();
-        Http.pushBlob(node(0), "large/app", layer);
+        new HttpTester(node(0)).pushBlob("large/app", layer);
         long pushed = System.nanoTime();
-        HttpResponse<byte[]> pulled = Http.get(node(1), "/v2/large/app/blobs/" + digest);
+        HttpResponse<byte[]> pulled = new HttpTester(node(1)).get("/v2/large/app/blobs/" + digest);
         long done = System.nanoTime();
         assertEquals(200, pulled.statusCode());
         assertArrayEquals(layer, pulled.body());
@@ -341,16 +342,16 @@ class S3ClusterIT {
     void nodeLostMidUpload() throws Exception {
         byte[] blob = random(7, 2 * 1024 * 1024);
         Digest digest = Digest.sha256(blob);
-        HttpResponse<byte[]> post = Http.send(node(0), "POST", "/v2/resume/blobs/uploads/", null);
+        HttpResponse<byte[]> post = new HttpTester(node(0)).send("POST", "/v2/resume/blobs/uploads/", (byte[]) null);
         String location = patch(node(0), path(post), Arrays.copyOfRange(blob, 0, 1024 * 1024), 0);
         nodes.get(0).close(); // node A is gone; its hash state with it
-        HttpResponse<byte[]> status = Http.get(node(1), location);
+        HttpResponse<byte[]> status = new HttpTester(node(1)).get(location);
         assertEquals(204, status.statusCode());
         assertEquals("0-" + (1024 * 1024 - 1), status.headers().firstValue("Range").orElse(""));
         location = patch(node(1), location, Arrays.copyOfRange(blob, 1024 * 1024, blob.length), 1024 * 1024);
-        HttpResponse<byte[]> put = Http.send(node(2), "PUT", location + sep(location) + "digest=" + digest, null);
+        HttpResponse<byte[]> put = new HttpTester(node(2)).send("PUT", location + sep(location) + "digest=" + digest, (byte[]) null);
         assertEquals(201, put.statusCode(), new String(put.body(), StandardCharsets.UTF_8));
-        assertArrayEquals(blob, Http.get(node(1), "/v2/resume/blobs/" + digest).body());
+        assertArrayEquals(blob, new HttpTester(node(1)).get("/v2/resume/blobs/" + digest).body());
     }
 
     @Test
@@ -379,9 +380,9 @@ class S3ClusterIT {
                 "--data-dir", work.resolve("unused").toString()));
         s3.settings(prefix).forEach((key, value) -> args.addAll(List.of("-s", key + "=" + value)));
         try (ServerProcess jar = ServerProcess.start(List.of(), args.toArray(String[]::new))) {
-            byte[] manifest = Http.pushImage(jar.uri(), "jar/app", "v1", random(8, 100_000));
+            byte[] manifest = new HttpTester(jar.uri()).pushImage("jar/app", "v1", random(8, 100_000));
             assertTrue(pullWhole(node(1), "jar/app", "v1", manifest), "pushed to the jar, pulled from an embedded node");
-            byte[] other = Http.pushImage(node(2), "jar/app", "v2", random(9, 100_000));
+            byte[] other = new HttpTester(node(2)).pushImage("jar/app", "v2", random(9, 100_000));
             assertTrue(pullWhole(jar.uri(), "jar/app", "v2", other), "pushed to an embedded node, pulled from the jar");
         }
     }
@@ -389,7 +390,7 @@ class S3ClusterIT {
     // helpers
 
     private static boolean pullWhole(URI base, String repo, String tag, byte[] manifest) throws Exception {
-        HttpResponse<byte[]> m = Http.send(base, "GET", "/v2/" + repo + "/manifests/" + tag, null,
+        HttpResponse<byte[]> m = new HttpTester(base).send("GET", "/v2/" + repo + "/manifests/" + tag, (byte[]) null,
                 "Accept", OciLayouts.MANIFEST);
         assertEquals(200, m.statusCode(), base + " " + repo + ":" + tag);
         assertArrayEquals(manifest, m.body());
@@ -398,7 +399,7 @@ class S3ClusterIT {
         blobs.add(json.get("config"));
         json.get("layers").forEach(blobs::add);
         for (JsonNode blob : blobs) {
-            HttpResponse<byte[]> b = Http.get(base, "/v2/" + repo + "/blobs/" + blob.get("digest").asText());
+            HttpResponse<byte[]> b = new HttpTester(base).get("/v2/" + repo + "/blobs/" + blob.get("digest").asText());
             assertEquals(200, b.statusCode(), "blob " + blob.get("digest").asText() + " through " + base);
             assertEquals(blob.get("digest").asText(), Digest.sha256(b.body()).toString());
         }
@@ -414,7 +415,7 @@ class S3ClusterIT {
 
     /** PATCHes {@code chunk} at {@code offset}; returns the next location. */
     private static String patch(URI base, String location, byte[] chunk, long offset) throws Exception {
-        HttpResponse<byte[]> r = Http.send(base, "PATCH", location, chunk, "Content-Type", "application/octet-stream",
+        HttpResponse<byte[]> r = new HttpTester(base).send("PATCH", location, chunk, "Content-Type", "application/octet-stream",
                 "Content-Range", offset + "-" + (offset + chunk.length - 1));
         assertEquals(202, r.statusCode(), "PATCH at " + base + ": " + new String(r.body(), StandardCharsets.UTF_8));
         assertEquals("0-" + (offset + chunk.length - 1), r.headers().firstValue("Range").orElse(""));

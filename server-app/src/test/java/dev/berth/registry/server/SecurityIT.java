@@ -19,6 +19,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -101,7 +102,7 @@ class SecurityIT {
 
     static HttpResponse<byte[]> send(URI base, String method, String path, byte[] body, String... headers)
             throws Exception {
-        return Http.send(base, method, path, body, headers);
+        return new HttpTester(base).send(method, path, body, headers);
     }
 
     /** Asserts an OCI error: status, JSON body, code. */
@@ -426,7 +427,7 @@ class SecurityIT {
 
             for (String slow : List.of("GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Slow: a",
                     "PUT /v2/team/app/manifests/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"schema")) {
-                try (Socket socket = Http.connect(base)) {
+                try (Socket socket = RawHttp.connect(base)) {
                     socket.setSoTimeout(15_000);
                     OutputStream out = socket.getOutputStream();
                     out.write(slow.getBytes(StandardCharsets.US_ASCII));
@@ -444,7 +445,7 @@ class SecurityIT {
 
             // a body that trickles one byte per second never trips the 2 s read timeout, but
             // falls under the minimum rate once the 10 s grace is over
-            try (Socket socket = Http.connect(base)) {
+            try (Socket socket = RawHttp.connect(base)) {
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /v2/team/app/blobs/uploads/?digest=sha256:" + "0".repeat(64) + " HTTP/1.1\r\nHost: x\r\n"
                         + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ class SendfileIT {
                 "--data-dir", dir.resolve("data").toString(), "--sendfile", "--no-request-log");
         big = new byte[6 * WINDOW + 12_345];
         new SplittableRandom(6).nextBytes(big);
-        bigDigest = Http.pushBlob(server.uri(), REPO, big);
+        bigDigest = new HttpTester(server.uri()).pushBlob(REPO, big);
     }
 
     @AfterAll
@@ -63,7 +64,7 @@ class SendfileIT {
     @Test
     @DisplayName("a blob larger than several windows arrives whole, with its Content-Length")
     void wholeBlob() throws Exception {
-        try (Socket socket = Http.connect(server.uri())) {
+        try (Socket socket = RawHttp.connect(server.uri())) {
             Response r = get(socket, "/v2/" + REPO + "/blobs/" + bigDigest, "");
             assertEquals(200, r.status);
             assertEquals(String.valueOf(big.length), r.headers.get("content-length"));
@@ -76,7 +77,7 @@ class SendfileIT {
     void ranges() throws Exception {
         long[][] ranges = {{0, 0}, {WINDOW - 100, WINDOW + 99}, {3 * WINDOW - 7, 5 * WINDOW + 3},
                 {big.length - 70_000, big.length - 1}};
-        try (Socket socket = Http.connect(server.uri())) {
+        try (Socket socket = RawHttp.connect(server.uri())) {
             for (long[] range : ranges) {
                 Response r = get(socket, "/v2/" + REPO + "/blobs/" + bigDigest,
                         "Range: bytes=" + range[0] + "-" + range[1] + "\r\n");
@@ -91,18 +92,18 @@ class SendfileIT {
     @DisplayName("one connection carries blob, small blob, manifest and blob again, then HEAD")
     void keepAlive() throws Exception {
         byte[] small = "a blob under the sendfile threshold".getBytes(StandardCharsets.UTF_8);
-        Digest smallDigest = Http.pushBlob(server.uri(), REPO, small);
+        Digest smallDigest = new HttpTester(server.uri()).pushBlob(REPO, small);
         byte[] layer = new byte[200_000];
         new SplittableRandom(7).nextBytes(layer);
-        byte[] manifest = Http.pushImage(server.uri(), REPO, "v1", layer);
-        try (Socket socket = Http.connect(server.uri())) {
+        byte[] manifest = new HttpTester(server.uri()).pushImage(REPO, "v1", layer);
+        try (Socket socket = RawHttp.connect(server.uri())) {
             assertEquals(bigDigest, Digest.sha256(get(socket, "/v2/" + REPO + "/blobs/" + bigDigest, "").body));
             assertArrayEquals(small, get(socket, "/v2/" + REPO + "/blobs/" + smallDigest, "").body);
             assertArrayEquals(manifest, get(socket, "/v2/" + REPO + "/manifests/v1",
                     "Accept: application/vnd.oci.image.manifest.v1+json\r\n").body);
             assertArrayEquals(layer, get(socket, "/v2/" + REPO + "/blobs/" + Digest.sha256(layer), "").body);
             assertEquals(bigDigest, Digest.sha256(get(socket, "/v2/" + REPO + "/blobs/" + bigDigest, "").body));
-            Http.write(socket.getOutputStream(), "HEAD /v2/" + REPO + "/blobs/" + bigDigest
+            RawHttp.write(socket.getOutputStream(), "HEAD /v2/" + REPO + "/blobs/" + bigDigest
                     + " HTTP/1.1\r\nHost: x\r\n\r\n");
             Response head = readHead(socket.getInputStream());
             assertEquals(200, head.status);
@@ -119,7 +120,7 @@ class SendfileIT {
             socket.setReceiveBufferSize(64 * 1024);
             socket.setSoTimeout(60_000);
             socket.connect(new java.net.InetSocketAddress(server.uri().getHost(), server.uri().getPort()));
-            Http.write(socket.getOutputStream(), "GET /v2/" + REPO + "/blobs/" + bigDigest
+            RawHttp.write(socket.getOutputStream(), "GET /v2/" + REPO + "/blobs/" + bigDigest
                     + " HTTP/1.1\r\nHost: x\r\n\r\n");
             InputStream in = socket.getInputStream();
             Response r = readHead(in);
@@ -143,8 +144,8 @@ class SendfileIT {
     @DisplayName("readers hanging up mid-body leave the server serving and no mapping behind")
     void hangUpsAndMappings() throws Exception {
         for (int i = 0; i < 20; i++) {
-            try (Socket socket = Http.connect(server.uri())) {
-                Http.write(socket.getOutputStream(), "GET /v2/" + REPO + "/blobs/" + bigDigest
+            try (Socket socket = RawHttp.connect(server.uri())) {
+                RawHttp.write(socket.getOutputStream(), "GET /v2/" + REPO + "/blobs/" + bigDigest
                         + " HTTP/1.1\r\nHost: x\r\n\r\n");
                 InputStream in = socket.getInputStream();
                 assertEquals(200, readHead(in).status);
@@ -153,7 +154,7 @@ class SendfileIT {
             }
         }
         for (int i = 0; i < 20; i++) {
-            try (Socket socket = Http.connect(server.uri())) {
+            try (Socket socket = RawHttp.connect(server.uri())) {
                 assertEquals(bigDigest, Digest.sha256(get(socket, "/v2/" + REPO + "/blobs/" + bigDigest, "").body));
             }
         }
@@ -177,7 +178,7 @@ class SendfileIT {
 
     private static Response get(Socket socket, String path, String extraHeaders) throws IOException {
         OutputStream out = socket.getOutputStream();
-        Http.write(out, "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extraHeaders + "\r\n");
+        RawHttp.write(out, "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extraHeaders + "\r\n");
         InputStream in = socket.getInputStream();
         Response head = readHead(in);
         String length = head.headers.get("content-length");
@@ -190,7 +191,7 @@ class SendfileIT {
     }
 
     private static Response readHead(InputStream in) throws IOException {
-        String status = Http.statusLine(in);
+        String status = RawHttp.statusLine(in);
         Map<String, String> headers = new LinkedHashMap<>();
         while (true) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();

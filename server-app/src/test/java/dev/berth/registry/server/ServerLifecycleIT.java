@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -29,10 +30,10 @@ class ServerLifecycleIT {
     void serves() throws Exception {
         Path data = dir.resolve("data");
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", data.toString())) {
-            HttpResponse<byte[]> r = Http.get(server.uri(), "/v2/");
+            HttpResponse<byte[]> r = new HttpTester(server.uri()).get("/v2/");
             assertEquals(200, r.statusCode());
             assertEquals("registry/2.0", r.headers().firstValue("Docker-Distribution-API-Version").orElse(null));
-            Http.pushImage(server.uri(), "ops/app", "v1", new byte[] {1, 2, 3});
+            new HttpTester(server.uri()).pushImage("ops/app", "v1", new byte[] {1, 2, 3});
             assertTrue(Files.isDirectory(data.resolve("repositories/ops/app/_tags")), "data lands under --data-dir");
         }
     }
@@ -59,11 +60,11 @@ class ServerLifecycleIT {
         Digest digest = Digest.sha256(content);
         String location;
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", data.toString())) {
-            location = Http.send(server.uri(), "POST", "/v2/ops/graceful/blobs/uploads/", new byte[0])
+            location = new HttpTester(server.uri()).send("POST", "/v2/ops/graceful/blobs/uploads/", new byte[0])
                     .headers().firstValue("Location").orElseThrow();
-            try (Socket socket = Http.connect(server.uri())) {
+            try (Socket socket = RawHttp.connect(server.uri())) {
                 OutputStream out = socket.getOutputStream();
-                Http.write(out, "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                RawHttp.write(out, "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
                         + "Content-Range: 0-" + (content.length - 1) + "\r\nContent-Length: " + content.length + "\r\n\r\n");
                 out.write(content, 0, content.length / 2);
                 out.flush();
@@ -73,21 +74,21 @@ class ServerLifecycleIT {
                 out.write(content, content.length / 2, content.length - content.length / 2);
                 out.flush();
                 InputStream in = socket.getInputStream();
-                assertEquals("HTTP/1.1 202 Accepted", Http.statusLine(in), "the in-flight chunk is acknowledged");
+                assertEquals("HTTP/1.1 202 Accepted", RawHttp.statusLine(in), "the in-flight chunk is acknowledged");
             }
             assertTrue(server.process().waitFor(60, TimeUnit.SECONDS), "the server exits after SIGTERM");
         }
         try (ServerProcess restarted = ServerProcess.start(List.of(), "--data-dir", data.toString())) {
-            HttpResponse<byte[]> put = Http.send(restarted.uri(), "PUT", location + "?digest=" + digest, new byte[0]);
+            HttpResponse<byte[]> put = new HttpTester(restarted.uri()).send("PUT", location + "?digest=" + digest, new byte[0]);
             assertEquals(201, put.statusCode(), "the acknowledged chunk survived the stop: " + new String(put.body()));
-            assertArrayEquals(content, Http.get(restarted.uri(), "/v2/ops/graceful/blobs/" + digest).body());
+            assertArrayEquals(content, new HttpTester(restarted.uri()).get("/v2/ops/graceful/blobs/" + digest).body());
         }
     }
 
     /** Bounded poll of the upload status until the server has started storing the chunk. */
     private static void awaitBytesReceived(ServerProcess server, String location) throws Exception {
         for (int i = 0; i < 500; i++) {
-            HttpResponse<byte[]> status = Http.get(server.uri(), location);
+            HttpResponse<byte[]> status = new HttpTester(server.uri()).get(location);
             String range = status.headers().firstValue("Range").orElse("0-0");
             if (!range.equals("0-0")) {
                 return;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +53,11 @@ class SkopeoIT {
             skopeo.runWithCache(sharedCache, "copy", "--preserve-digests", "--dest-tls-verify=false", src + "single",
                     app + ":single");
             skopeo.run("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", src + "multi", app + ":multi");
-            HttpResponse<byte[]> single = Http.get(server.uri(), "/v2/real/app/manifests/single");
+            HttpResponse<byte[]> single = new HttpTester(server.uri()).get("/v2/real/app/manifests/single");
             assertEquals(amd64.digest().toString(), single.headers().firstValue("Docker-Content-Digest").orElse(null));
             assertArrayEquals(amd64.manifest(), single.body(), "the pushed manifest is stored byte for byte");
-            assertArrayEquals(index.manifest(), Http.get(server.uri(), "/v2/real/app/manifests/multi").body());
-            assertEquals(200, Http.get(server.uri(), "/v2/real/app/manifests/" + arm64.digest()).statusCode(),
+            assertArrayEquals(index.manifest(), new HttpTester(server.uri()).get("/v2/real/app/manifests/multi").body());
+            assertEquals(200, new HttpTester(server.uri()).get("/v2/real/app/manifests/" + arm64.digest()).statusCode(),
                     "--all pushed the arm64 image too");
 
             // inspect and list-tags
@@ -88,16 +89,16 @@ class SkopeoIT {
             String mount = server.awaitLine("path=/v2/real/copy/blobs/uploads/?from=real%2Fapp&mount=", 30);
             assertTrue(mount.contains(" status=201 ") && mount.contains(" method=POST "),
                     "the cross-repository mount succeeds: " + mount);
-            assertArrayEquals(amd64.manifest(), Http.get(server.uri(), "/v2/real/copy/manifests/single").body());
+            assertArrayEquals(amd64.manifest(), new HttpTester(server.uri()).get("/v2/real/copy/manifests/single").body());
             for (Digest layer : amd64.layers()) {
-                assertEquals(200, Http.send(server.uri(), "HEAD", "/v2/real/copy/blobs/" + layer, null).statusCode());
+                assertEquals(200, new HttpTester(server.uri()).send("HEAD", "/v2/real/copy/blobs/" + layer, (byte[]) null).statusCode());
             }
 
             // delete
             skopeo.run("delete", "--tls-verify=false", app + ":single");
-            assertEquals(404, Http.get(server.uri(), "/v2/real/app/manifests/" + amd64.digest()).statusCode());
-            assertEquals(404, Http.get(server.uri(), "/v2/real/app/manifests/single").statusCode());
-            assertEquals(200, Http.get(server.uri(), "/v2/real/app/manifests/multi").statusCode(), "the index stays");
+            assertEquals(404, new HttpTester(server.uri()).get("/v2/real/app/manifests/" + amd64.digest()).statusCode());
+            assertEquals(404, new HttpTester(server.uri()).get("/v2/real/app/manifests/single").statusCode());
+            assertEquals(200, new HttpTester(server.uri()).get("/v2/real/app/manifests/multi").statusCode(), "the index stays");
         }
     }
 }

@@ -38,9 +38,9 @@ class SlowHeadersIT {
                 "-d", dir.resolve("data").toString())) {
             long started = System.nanoTime();
             boolean closed = false;
-            try (Socket socket = Http.connect(server.uri())) {
+            try (Socket socket = RawHttp.connect(server.uri())) {
                 OutputStream out = socket.getOutputStream();
-                Http.write(out, "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+                RawHttp.write(out, "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
                 for (int i = 0; i < 60 && !closed; i++) { // 15 s at most
                     try {
                         out.write('a');
@@ -57,12 +57,12 @@ class SlowHeadersIT {
             assertTrue(closed, "the server kept a trickling client for 15 s");
             assertTrue(seconds >= 1.5, "not before the deadline: " + seconds + " s");
 
-            try (Socket keepAlive = Http.connect(server.uri())) {
+            try (Socket keepAlive = RawHttp.connect(server.uri())) {
                 OutputStream out = keepAlive.getOutputStream();
                 InputStream in = keepAlive.getInputStream();
                 for (int request = 0; request < 2; request++) {
-                    Http.write(out, "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-                    assertEquals("HTTP/1.1 200 OK", Http.statusLine(in), "request " + request);
+                    RawHttp.write(out, "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(in), "request " + request);
                     readRest(in);
                     if (request == 0) {
                         Thread.sleep(4000); // idle between requests, twice the header deadline

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.tck.HttpTester;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,25 +40,25 @@ class StorageFullIT {
             Random random = new Random(7);
             byte[] first = new byte[2 << 20];
             random.nextBytes(first);
-            Http.pushBlob(server.uri(), "full/app", first);
+            new HttpTester(server.uri()).pushBlob("full/app", first);
             byte[] second = new byte[3 << 20];
             random.nextBytes(second);
             Digest digest = Digest.sha256(second);
             for (int attempt = 0; attempt < 2; attempt++) {
-                HttpResponse<byte[]> refused = Http.send(server.uri(), "POST",
+                HttpResponse<byte[]> refused = new HttpTester(server.uri()).send("POST",
                         "/v2/full/app/blobs/uploads/?digest=" + digest, second);
                 String body = new String(refused.body(), StandardCharsets.UTF_8);
                 assertEquals(507, refused.statusCode(), body);
                 assertTrue(body.contains("\"errors\"") && body.contains("storage is full"), body);
             }
-            assertEquals(404, Http.send(server.uri(), "HEAD", "/v2/full/app/blobs/" + digest, null).statusCode(),
+            assertEquals(404, new HttpTester(server.uri()).send("HEAD", "/v2/full/app/blobs/" + digest, (byte[]) null).statusCode(),
                     "nothing partial is visible");
             String output = server.output();
             long lines = output.lines().filter(l -> l.contains("storage full: POST")).count();
             assertEquals(2, lines, output);
             assertTrue(output.lines().noneMatch(l -> l.trim().startsWith("at java.")), "no stack trace:\n" + output);
 
-            String metrics = new String(Http.get(GcIT.adminUri(server), "/metrics").body(), StandardCharsets.UTF_8);
+            String metrics = new String(new HttpTester(GcIT.adminUri(server)).get("/metrics").body(), StandardCharsets.UTF_8);
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("berth_storage_full_total") && l.endsWith(" 2.0")),
                     metrics.lines().filter(l -> l.contains("storage_full")).toList().toString());
         } finally {

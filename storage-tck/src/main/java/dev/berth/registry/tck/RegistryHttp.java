@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
-import dev.berth.registry.api.Digest;
 import dev.berth.registry.core.Registry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -23,8 +17,6 @@ import org.eclipse.jetty.server.ServerConnector;
  * needs. (The TCK cannot use server-jetty: that module depends on the backends that run the TCK.)
  */
 public final class RegistryHttp implements AutoCloseable {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     private final Server server;
     private final URI uri;
 
@@ -58,32 +50,9 @@ public final class RegistryHttp implements AutoCloseable {
         return uri;
     }
 
-    /** Sends one request; {@code headers} are name, value, name, value… */
-    public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri + path))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    /**
-     * Pushes a config ({@code {}}) and {@code layer} to {@code repo}, each in one POST, and returns
-     * an OCI image manifest naming them, for the caller to PUT under the tags it wants.
-     */
-    public byte[] imageManifest(String repo, byte[] layer) throws IOException, InterruptedException {
-        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-        for (byte[] blob : List.of(config, layer)) {
-            HttpResponse<byte[]> r = send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + Digest.sha256(blob), blob);
-            if (r.statusCode() != 201) {
-                throw new AssertionError("blob push to " + repo + ": " + r.statusCode() + " "
-                        + new String(r.body(), StandardCharsets.UTF_8));
-            }
-        }
-        return Content.imageManifest(Digest.sha256(config), config.length, List.of(Digest.sha256(layer)),
-                List.of((long) layer.length));
+    /** A client for this server. */
+    public HttpTester client() {
+        return new HttpTester(uri);
     }
 
     @Override

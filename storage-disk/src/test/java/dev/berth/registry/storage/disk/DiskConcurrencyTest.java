@@ -49,7 +49,7 @@ class DiskConcurrencyTest {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
-        return server.send(method, path, body, headers);
+        return server.client().send(method, path, body, headers);
     }
 
     private static <T> List<T> together(List<Callable<T>> tasks) throws Exception {

@@ -56,8 +56,8 @@ class DiskPruneTest {
     /** Pushes config + layer + manifest; returns {config, layer, manifest} digests. */
     private Digest[] push(String repo, String tag, String layerText) throws Exception {
         byte[] layer = layerText.getBytes(StandardCharsets.UTF_8);
-        byte[] manifest = server.imageManifest(repo, layer);
-        HttpResponse<byte[]> r = server.send("PUT", "/v2/" + repo + "/manifests/" + tag, manifest, "Content-Type", OCI);
+        byte[] manifest = server.client().imageManifest(repo, layer);
+        HttpResponse<byte[]> r = server.client().send("PUT", "/v2/" + repo + "/manifests/" + tag, manifest, "Content-Type", OCI);
         String body = new String(r.body(), StandardCharsets.UTF_8);
         if (r.statusCode() == 400 && body.contains("MANIFEST_BLOB_UNKNOWN")) {
             return null; // a pass with grace 0 took the blobs before the manifest named them
@@ -79,7 +79,7 @@ class DiskPruneTest {
     }
 
     private void deleteImage(String repo, Digest[] image) throws Exception {
-        assertEquals(202, server.send("DELETE", "/v2/" + repo + "/manifests/" + image[2], new byte[0]).statusCode());
+        assertEquals(202, server.client().send("DELETE", "/v2/" + repo + "/manifests/" + image[2], new byte[0]).statusCode());
     }
 
     private List<Path> directoriesUnder(String repoPrefix) throws Exception {
@@ -103,13 +103,13 @@ class DiskPruneTest {
         collector.collect(false);
         assertEquals(List.of(), directoriesUnder("prune"), "nothing left of the emptied repositories");
         assertTrue(Files.isDirectory(root.resolve("repositories")));
-        assertEquals(200, server.send("GET", "/v2/keep/app/blobs/" + kept[1], new byte[0]).statusCode(),
+        assertEquals(200, server.client().send("GET", "/v2/keep/app/blobs/" + kept[1], new byte[0]).statusCode(),
                 "a repository with content keeps it");
-        String catalog = new String(server.send("GET", "/v2/_catalog", new byte[0]).body(), StandardCharsets.UTF_8);
+        String catalog = new String(server.client().send("GET", "/v2/_catalog", new byte[0]).body(), StandardCharsets.UTF_8);
         assertEquals("{\"repositories\":[\"keep/app\"]}", catalog);
 
         push("prune/app/sub", "v2", "inner layer again");
-        assertEquals(200, server.send("GET", "/v2/prune/app/sub/manifests/v2", new byte[0], "Accept", OCI).statusCode());
+        assertEquals(200, server.client().send("GET", "/v2/prune/app/sub/manifests/v2", new byte[0], "Accept", OCI).statusCode());
     }
 
     @Test
@@ -141,7 +141,7 @@ class DiskPruneTest {
                         Digest[] image = pushDespiteCollector(repo, "t" + i, "layer " + c + "/" + i);
                         // whole right after its 201, whatever the collector is doing
                         for (Digest blob : new Digest[] {image[0], image[1]}) {
-                            assertEquals(200, server.send("GET", "/v2/" + repo + "/blobs/" + blob, new byte[0])
+                            assertEquals(200, server.client().send("GET", "/v2/" + repo + "/blobs/" + blob, new byte[0])
                                     .statusCode(), repo + " " + blob);
                         }
                         deleteImage(repo, image); // the repository is empty again: prunable

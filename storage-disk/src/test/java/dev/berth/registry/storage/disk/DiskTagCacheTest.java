@@ -42,11 +42,11 @@ class DiskTagCacheTest {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
-        return server.send(method, path, body, headers);
+        return server.client().send(method, path, body, headers);
     }
 
     private byte[] manifest(String repo, String layerText) throws Exception {
-        return server.imageManifest(repo, layerText.getBytes(StandardCharsets.UTF_8));
+        return server.client().imageManifest(repo, layerText.getBytes(StandardCharsets.UTF_8));
     }
 
     private String resolved(String repo, String tag) throws Exception {

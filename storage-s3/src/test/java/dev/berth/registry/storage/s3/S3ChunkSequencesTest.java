@@ -64,7 +64,7 @@ class S3ChunkSequencesTest {
         try (Storage storage = StorageProvider.named("s3").open(StorageConfig.of(
                 server.settings("chunks-" + UUID.randomUUID())));
              RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(storage).build())) {
-            HttpResponse<byte[]> started = http.send("POST", "/v2/chunks/app/blobs/uploads/", new byte[0]);
+            HttpResponse<byte[]> started = http.client().send("POST", "/v2/chunks/app/blobs/uploads/", new byte[0]);
             assertEquals(202, started.statusCode());
             String location = started.headers().firstValue("Location").orElseThrow();
             long offset = 0;
@@ -72,7 +72,7 @@ class S3ChunkSequencesTest {
                 byte[] chunk = new byte[size];
                 random.nextBytes(chunk);
                 whole.write(chunk);
-                HttpResponse<byte[]> patch = http.send("PATCH", location, chunk, "Content-Range",
+                HttpResponse<byte[]> patch = http.client().send("PATCH", location, chunk, "Content-Range",
                         offset + "-" + (offset + size - 1), "Content-Type", "application/octet-stream");
                 assertEquals(202, patch.statusCode(), "chunk of " + size + ": " + new String(patch.body()));
                 location = patch.headers().firstValue("Location").orElseThrow();
@@ -80,10 +80,10 @@ class S3ChunkSequencesTest {
             }
             byte[] content = whole.toByteArray();
             Digest digest = Digest.sha256(content);
-            HttpResponse<byte[]> put = http.send("PUT", location + (location.contains("?") ? "&" : "?")
+            HttpResponse<byte[]> put = http.client().send("PUT", location + (location.contains("?") ? "&" : "?")
                     + "digest=" + digest, new byte[0]);
             assertEquals(201, put.statusCode(), "commit after " + chunks + ": " + new String(put.body()));
-            byte[] pulled = http.send("GET", "/v2/chunks/app/blobs/" + digest, new byte[0]).body();
+            byte[] pulled = http.client().send("GET", "/v2/chunks/app/blobs/" + digest, new byte[0]).body();
             assertEquals(content.length, pulled.length);
             assertEquals(digest, Digest.sha256(pulled), "the committed blob is the chunks in order");
         }

@@ -42,7 +42,7 @@ class S3LeftoversTest {
              RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(now).build())) {
             byte[] live = "a blob pushed and linked the normal way".getBytes(StandardCharsets.UTF_8);
             Digest liveDigest = Digest.sha256(live);
-            assertEquals(201, http.send("POST", "/v2/kept/app/blobs/uploads/?digest=" + liveDigest, live).statusCode());
+            assertEquals(201, http.client().send("POST", "/v2/kept/app/blobs/uploads/?digest=" + liveDigest, live).statusCode());
 
             Digest orphan = Digest.sha256("bytes whose content record was never written".getBytes(StandardCharsets.UTF_8));
             String data = Keys.data(orphan, "crashed0");
@@ -60,7 +60,7 @@ class S3LeftoversTest {
             assertTrue(bucket.read(data).isEmpty(), "data no record names, an hour old: removed");
             assertTrue(bucket.read(marker).isEmpty(), "in-flight marker an hour old: removed");
             assertTrue(freed >= "bytes whose content record was never written".length(), "counted as freed: " + freed);
-            assertArrayEquals(live, http.send("GET", "/v2/kept/app/blobs/" + liveDigest, new byte[0]).body(),
+            assertArrayEquals(live, http.client().send("GET", "/v2/kept/app/blobs/" + liveDigest, new byte[0]).body(),
                     "what is linked stays");
         }
     }
