@@ -3,6 +3,8 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.SizeMismatchException;
+import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.BlobStatHandler;
@@ -40,40 +42,48 @@ final class Blobs {
             return;
         }
         try (InputStream in = blobs.get(repo, digest)) {
-            // a file-backed stream knows its size; others are asked through stat, if they can answer
-            OptionalLong size = in instanceof FileBacked file ? OptionalLong.of(file.channel().size())
-                    : blobs instanceof BlobStatHandler stat ? OptionalLong.of(stat.stat(repo, digest)) : OptionalLong.empty();
-            if (size.isEmpty()) {
-                sendUnknownLength(ex, in);
-                return;
-            }
-            ex.header("Accept-Ranges", "bytes");
-            long total = size.getAsLong();
-            Optional<long[]> range = ex.header("Range").flatMap(h -> parseRange(h, total));
-            long start = 0;
-            long length = total;
-            if (range.isPresent()) {
-                start = range.get()[0];
-                length = range.get()[1] - start + 1;
-                ex.response.setStatus(206);
-                ex.header("Content-Range", "bytes " + start + "-" + range.get()[1] + "/" + total);
-            } else {
-                ex.response.setStatus(200);
-            }
-            ex.response.setContentLengthLong(length);
-            if (ex.isHead()) {
-                return;
-            }
-            if (in instanceof FileBacked file && ex.request.getServletContext().getAttribute(FileSender.ATTRIBUTE)
-                    instanceof FileSender sender) {
-                sender.send(ex.request, ex.response, file.channel(), start, length);
-                return;
-            }
-            if (start > 0) {
-                in.skipNBytes(start);
-            }
-            copy(in, ex.response.getOutputStream(), length);
+            send(ex, blobs, repo, digest, in);
+        } catch (DigestMismatchException | SizeMismatchException e) {
+            // stored content that fails its digest is the storage's fault, never the client's (a 500)
+            throw new IOException("stored blob " + digest + " in " + repo + " is corrupt: " + e.getMessage(), e);
         }
+    }
+
+    private static void send(Exchange ex, BlobHandler blobs, Repository repo, Digest digest, InputStream in)
+            throws IOException {
+        // a file-backed stream knows its size; others are asked through stat, if they can answer
+        OptionalLong size = in instanceof FileBacked file ? OptionalLong.of(file.channel().size())
+                : blobs instanceof BlobStatHandler stat ? OptionalLong.of(stat.stat(repo, digest)) : OptionalLong.empty();
+        if (size.isEmpty()) {
+            sendUnknownLength(ex, in);
+            return;
+        }
+        ex.header("Accept-Ranges", "bytes");
+        long total = size.getAsLong();
+        Optional<long[]> range = ex.header("Range").flatMap(h -> parseRange(h, total));
+        long start = 0;
+        long length = total;
+        if (range.isPresent()) {
+            start = range.get()[0];
+            length = range.get()[1] - start + 1;
+            ex.response.setStatus(206);
+            ex.header("Content-Range", "bytes " + start + "-" + range.get()[1] + "/" + total);
+        } else {
+            ex.response.setStatus(200);
+        }
+        ex.response.setContentLengthLong(length);
+        if (ex.isHead()) {
+            return;
+        }
+        if (in instanceof FileBacked file && ex.request.getServletContext().getAttribute(FileSender.ATTRIBUTE)
+                instanceof FileSender sender) {
+            sender.send(ex.request, ex.response, file.channel(), start, length);
+            return;
+        }
+        if (start > 0) {
+            in.skipNBytes(start);
+        }
+        copy(in, ex.response.getOutputStream(), length);
     }
 
     /** Without stat, HEAD counts the bytes and GET streams them with chunked encoding. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.spi.VerifyingInputStream;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.spi.Upload;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class UploadHashes {
         if (state == null || state.offset() != before) {
             return upload.append(chunk);
         }
-        HashingInputStream hashing = new HashingInputStream(chunk, state.hash());
+        VerifyingInputStream hashing = VerifyingInputStream.hashingInto(chunk, state.hash());
         long after = upload.append(hashing);
         // re-arm only if the backend stored exactly what we hashed; otherwise re-hash at the end
         if (after == before + hashing.count()) {

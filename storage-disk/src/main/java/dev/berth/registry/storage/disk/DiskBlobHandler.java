@@ -3,6 +3,7 @@ package dev.berth.registry.storage.disk;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.VerifyingInputStream;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
@@ -75,13 +76,15 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         if (seen != null && seen == modified) {
             return new FileBlobStream(channel);
         }
-        return new VerifyOnReadStream(Channels.newInputStream(channel), digest, attributes.size(), ok -> {
-            if (ok) {
-                markVerified(digest, modified);
-            } else {
-                quarantine(digest, file);
-            }
-        });
+        // the first read of a file in this process is hashed; a corrupt one never reaches a client whole
+        return new VerifyingInputStream(Channels.newInputStream(channel), digest, attributes.size()).skippable()
+                .onOutcome(matched -> {
+                    if (matched) {
+                        markVerified(digest, modified);
+                    } else {
+                        quarantine(digest, file);
+                    }
+                });
     }
 
     private void markVerified(Digest digest, long modified) {
