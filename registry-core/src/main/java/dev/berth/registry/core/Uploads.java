@@ -3,9 +3,7 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
-import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
-import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Upload;
 import dev.berth.registry.spi.VerifyingInputStream;
 import java.io.IOException;
@@ -30,9 +28,11 @@ final class Uploads {
     private final RegistryOptions options;
     private final UploadHashes hashes = new UploadHashes();
     private final UploadLimits limits;
+    private final Mounts mounts;
 
     Uploads(RegistryOptions options) {
         this.options = options;
+        this.mounts = new Mounts(options);
         this.limits = new UploadLimits(options.maxUploadSessionsPerClient(), options.uploadSessionIdle());
     }
 
@@ -49,7 +49,7 @@ final class Uploads {
         Optional<String> mount = ex.query("mount");
         if (mount.isPresent()) {
             Digest digest = Names.digest(mount.get());
-            if (mount(ex, repo, digest, ex.query("from"))) {
+            if (mounts.mount(ex, repo, digest, ex.query("from"))) {
                 blobCreated(ex, repo, digest);
                 return;
             }
@@ -88,48 +88,6 @@ final class Uploads {
             ex.header("OCI-Chunk-Min-Length", Long.toString(minimumChunk));
         }
         uploadStatus(ex, upload, 0, 202);
-    }
-
-    private boolean mount(Exchange ex, Repository repo, Digest digest, Optional<String> fromName) throws IOException {
-        if (!(options.blobs() instanceof BlobMountHandler mounter)) {
-            return false;
-        }
-        if (fromName.isEmpty()) {
-            return options.automaticCrossMount() && mountFromAnyRepository(ex, mounter, repo, digest);
-        }
-        Repository from = Names.repository(fromName.get());
-        if (!ex.mayPull(from)) {
-            return false; // no digest-guessing across repositories: upload it instead (202)
-        }
-        try {
-            mounter.mount(from, repo, digest);
-            return true;
-        } catch (NotFoundException e) {
-            return false; // end-11: fall back to an upload session (202)
-        }
-    }
-
-    /** How many repositories a mount without {@code from} searches, at most. */
-    private static final int MOUNT_SEARCH_LIMIT = 100_000;
-
-    /** Off by default: it lets a pusher probe for digests held in repositories it names nowhere. */
-    private boolean mountFromAnyRepository(Exchange ex, BlobMountHandler mounter, Repository repo, Digest digest)
-            throws IOException {
-        int[] looked = {0};
-        boolean[] mounted = {false};
-        options.storage().manifests().forEachRepository(Optional.empty(), 1000, from -> {
-            if (ex.mayPull(from)) {
-                try {
-                    mounter.mount(from, repo, digest);
-                    mounted[0] = true;
-                    return false;
-                } catch (NotFoundException e) {
-                    // not in this one
-                }
-            }
-            return ++looked[0] < MOUNT_SEARCH_LIMIT;
-        });
-        return mounted[0];
     }
 
     void status(Exchange ex) throws IOException {

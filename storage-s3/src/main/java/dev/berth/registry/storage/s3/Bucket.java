@@ -18,8 +18,6 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -245,32 +243,7 @@ final class Bucket implements AutoCloseable {
      */
     void concatenate(List<String> pieces, String to) throws IOException {
         try {
-            if (pieces.size() == 1) {
-                s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(prefix + pieces.get(0))
-                        .destinationBucket(bucket).destinationKey(prefix + to));
-                return;
-            }
-            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(prefix + to)).uploadId();
-            try {
-                List<CompletedPart> parts = new ArrayList<>();
-                for (int i = 0; i < pieces.size(); i++) {
-                    int number = i + 1;
-                    String source = prefix + pieces.get(i);
-                    String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(source)
-                            .destinationBucket(bucket).destinationKey(prefix + to)
-                            .uploadId(uploadId).partNumber(number)).copyPartResult().eTag();
-                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                }
-                s3.completeMultipartUpload(b -> b.bucket(bucket).key(prefix + to).uploadId(uploadId)
-                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-            } catch (RuntimeException e) {
-                try {
-                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(prefix + to).uploadId(uploadId));
-                } catch (SdkException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            PartCopies.concatenate(s3, bucket, prefix, pieces, to);
         } catch (SdkException e) {
             throw failure("assemble", to, e);
         }
