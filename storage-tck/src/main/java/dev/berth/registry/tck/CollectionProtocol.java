@@ -19,14 +19,9 @@ import dev.berth.registry.core.Registry;
 import dev.berth.registry.spi.CollectionHandler.Kind;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -78,19 +73,13 @@ abstract class CollectionProtocol extends ProtocolContracts {
         return collector(grace, (p, r, k) -> { }).collect(false);
     }
 
-    /** What a test does while the collector is paused. */
-    @FunctionalInterface
-    interface WhilePaused {
-        void run() throws Exception;
-    }
-
     /**
      * Runs a pass (grace 0) that pauses at {@code phase} of {@code kind} in {@code repository},
      * does {@code action} meanwhile, lets the pass finish and returns its report.
      */
     private Report pausedAt(Phase phase, Kind kind, String repository, Predicate<Repository> untagged,
-                            WhilePaused action) throws Exception {
-        try (Pause pause = new Pause(phase, kind, repository)) {
+                            GcPause.WhilePaused action) throws Exception {
+        try (GcPause pause = new GcPause(phase, kind, repository)) {
             CompletableFuture<Report> pass = pause.run(collector(Duration.ZERO, pause, untagged));
             pause.awaitReached();
             action.run();
@@ -99,56 +88,14 @@ abstract class CollectionProtocol extends ProtocolContracts {
         }
     }
 
-    private Report pausedAt(Phase phase, Kind kind, String repository, WhilePaused action) throws Exception {
+    private Report pausedAt(Phase phase, Kind kind, String repository, GcPause.WhilePaused action) throws Exception {
         return pausedAt(phase, kind, repository, r -> false, action);
-    }
-
-    /** An image pushed (blobs only, or with its manifest) and what the invariant checks. */
-    private final class Image {
-        final String repo;
-        final byte[] config;
-        final byte[] layer;
-        final byte[] manifest;
-
-        Image(String repo, long seed) {
-            this.repo = repo;
-            this.config = ("{\"seed\":" + seed + "}").getBytes();
-            this.layer = Content.random(seed, 4096);
-            this.manifest = Content.imageManifest(Digest.sha256(config), config.length,
-                    List.of(Digest.sha256(layer)), List.of((long) layer.length));
-        }
-
-        Image pushBlobs() {
-            http.pushBlob(repo, config);
-            http.pushBlob(repo, layer);
-            return this;
-        }
-
-        HttpResponse<byte[]> putManifest(String reference) {
-            return http.put("/v2/" + repo + "/manifests/" + reference, manifest, "Content-Type", OCI);
-        }
-
-        Digest digest() {
-            return Digest.sha256(manifest);
-        }
-
-        /** The invariant: the manifest and every blob it references read back whole. */
-        void assertIntact(String when) {
-            HttpResponse<byte[]> m = http.get("/v2/" + repo + "/manifests/" + digest(), "Accept", OCI);
-            expect(m, 200, when + ": manifest " + digest() + " acknowledged with 201 must stay readable");
-            for (byte[] blob : List.of(config, layer)) {
-                HttpResponse<byte[]> r = http.get("/v2/" + repo + "/blobs/" + Digest.sha256(blob));
-                expect(r, 200, when + ": blob " + Digest.sha256(blob) + " of acknowledged manifest " + digest()
-                        + " was collected");
-                assertArrayEquals(blob, r.body(), when + ": blob content changed");
-            }
-        }
     }
 
     @ParameterizedTest(name = "gc-safe-1: a manifest arriving at {0} (blob phase) keeps its blobs")
     @EnumSource(value = Phase.class, names = {"LISTED", "CLAIMED", "RECHECKED"})
     void manifestArrivesDuringBlobSweep(Phase phase) throws Exception {
-        Image image = new Image("gc/arrive", 1).pushBlobs();
+        GcImage image = new GcImage(http, "gc/arrive", 1).pushBlobs();
         pausedAt(phase, Kind.BLOB, "gc/arrive", () ->
                 expect(image.putManifest("v1"), 201, "manifest PUT while the collector is paused at " + phase));
         image.assertIntact("after the pass");
@@ -159,7 +106,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     @Test
     @DisplayName("gc-safe-2: a manifest arriving after its blobs were swept gets MANIFEST_BLOB_UNKNOWN; pushing again works")
     void manifestAfterSweepIsRefused() throws Exception {
-        Image image = new Image("gc/late", 2).pushBlobs();
+        GcImage image = new GcImage(http, "gc/late", 2).pushBlobs();
         Report report = collectNow(Duration.ZERO);
         assertEquals(2, report.blobsSwept(), "two unreferenced blobs past a zero grace: " + report);
         expectError(image.putManifest("v1"), 400, "MANIFEST_BLOB_UNKNOWN", "manifest PUT after its blobs were swept");
@@ -191,7 +138,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     void mountDuringSweep() throws Exception {
         byte[] config = "{\"seed\":4}".getBytes();
         http.pushBlob("gc/mount-a", config);
-        Image image = new Image("gc/mount-b", 4);
+        GcImage image = new GcImage(http, "gc/mount-b", 4);
         http.pushBlob("gc/mount-a", image.layer);
         pausedAt(Phase.CLAIMED, Kind.BLOB, "gc/mount-a", () -> {
             for (byte[] blob : List.of(image.config, image.layer)) {
@@ -208,8 +155,8 @@ abstract class CollectionProtocol extends ProtocolContracts {
     @Test
     @DisplayName("gc-safe-5: a tag moved during marking: the newly tagged manifest and the re-tagged one both hold")
     void tagMovedDuringMark() throws Exception {
-        Image first = new Image("gc/tags", 51).pushBlobs();
-        Image second = new Image("gc/tags", 52).pushBlobs();
+        GcImage first = new GcImage(http, "gc/tags", 51).pushBlobs();
+        GcImage second = new GcImage(http, "gc/tags", 52).pushBlobs();
         expect(first.putManifest("latest"), 201, "first manifest");
         Predicate<Repository> all = r -> true;
         pausedAt(Phase.LISTED, Kind.MANIFEST, "gc/tags", all, () ->
@@ -226,7 +173,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     @Test
     @DisplayName("gc-safe-6: an index pushed while its untagged child manifest is claimed keeps the child and its blobs")
     void indexOverClaimedChild() throws Exception {
-        Image child = new Image("gc/index", 6).pushBlobs();
+        GcImage child = new GcImage(http, "gc/index", 6).pushBlobs();
         expect(child.putManifest(child.digest().toString()), 201, "untagged child");
         byte[] index = Content.index(List.of(child.digest()), List.of((long) child.manifest.length), OCI);
         pausedAt(Phase.CLAIMED, Kind.MANIFEST, "gc/index", r -> true, () ->
@@ -240,9 +187,9 @@ abstract class CollectionProtocol extends ProtocolContracts {
     @Test
     @DisplayName("gc-safe-7: two collectors at once: the one that loses its claims sweeps nothing, the store stays whole")
     void twoCollectorsAtOnce() throws Exception {
-        Image kept = new Image("gc/two", 71).pushBlobs();
+        GcImage kept = new GcImage(http, "gc/two", 71).pushBlobs();
         expect(kept.putManifest("v1"), 201, "referenced image");
-        Image late = new Image("gc/two", 72).pushBlobs();
+        GcImage late = new GcImage(http, "gc/two", 72).pushBlobs();
         byte[] garbage = Content.random(73, 2048);
         Digest garbageDigest = http.pushBlob("gc/two", garbage);
         AtomicReference<Report> second = new AtomicReference<>();
@@ -262,7 +209,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     void gracePeriodAndDryRun() throws Exception {
         byte[] blob = Content.random(8, 5000);
         Digest digest = http.pushBlob("gc/grace", blob);
-        Image image = new Image("gc/grace", 81).pushBlobs();
+        GcImage image = new GcImage(http, "gc/grace", 81).pushBlobs();
         expect(image.putManifest("v1"), 201, "referenced image");
         Collector collector = collector(Duration.ofHours(24), (p, r, k) -> { });
         assertEquals(0, collector.collect(true).blobsSwept(), "within the grace period nothing is a candidate");
@@ -282,7 +229,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     @Test
     @DisplayName("gc-9: a deleted manifest's blobs are collected; content another repository links stays")
     void deletedManifestAndSharedContent() throws Exception {
-        Image image = new Image("gc/del-a", 9).pushBlobs();
+        GcImage image = new GcImage(http, "gc/del-a", 9).pushBlobs();
         expect(image.putManifest("v1"), 201, "image in a");
         expect(http.post("/v2/gc/del-b/blobs/uploads/?mount=" + Digest.sha256(image.layer) + "&from=gc/del-a",
                 new byte[0]), 201, "layer mounted into b");
@@ -292,7 +239,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
         expectError(http.get("/v2/gc/del-a/blobs/" + Digest.sha256(image.layer)), 404, "BLOB_UNKNOWN", "layer in a");
         // b's link is unreferenced too, but was just mounted: with a grace period it stays
         assertTrue(report.blobsSwept() >= 2, report.toString());
-        Image other = new Image("gc/del-c", 91).pushBlobs();
+        GcImage other = new GcImage(http, "gc/del-c", 91).pushBlobs();
         expect(http.post("/v2/gc/del-d/blobs/uploads/?mount=" + Digest.sha256(other.layer) + "&from=gc/del-c",
                 new byte[0]), 201, "layer mounted into d");
         expect(http.delete("/v2/gc/del-c/blobs/" + Digest.sha256(other.layer)), 202, "layer unlinked from c");
@@ -319,9 +266,9 @@ abstract class CollectionProtocol extends ProtocolContracts {
     @Test
     @DisplayName("gc-11: untagged manifests stay unless the repository opted in; then they go with their blobs and referrers")
     void untaggedPolicy() throws Exception {
-        Image tagged = new Image("gc/untagged", 111).pushBlobs();
+        GcImage tagged = new GcImage(http, "gc/untagged", 111).pushBlobs();
         expect(tagged.putManifest("v1"), 201, "tagged");
-        Image untagged = new Image("gc/untagged", 112).pushBlobs();
+        GcImage untagged = new GcImage(http, "gc/untagged", 112).pushBlobs();
         expect(untagged.putManifest(untagged.digest().toString()), 201, "pushed by digest only");
         byte[] signature = Content.imageManifest(Digest.sha256(tagged.config), tagged.config.length, List.of(),
                 List.of(), ",\"subject\":" + Content.descriptor(OCI, tagged.digest(), tagged.manifest.length));
@@ -345,83 +292,5 @@ abstract class CollectionProtocol extends ProtocolContracts {
         optedIn.collect(false);
         expectError(http.get("/v2/gc/untagged/manifests/" + signatureDigest, "Accept", OCI), 404, "MANIFEST_UNKNOWN",
                 "a referrer goes with its subject, in the next pass");
-    }
-
-    /** A checkpoint that blocks the collector at one phase of one repository until the test resumes it. */
-    static final class Pause implements Collector.Checkpoint, AutoCloseable {
-        private final Phase phase;
-        private final Kind kind;
-        private final String repository;
-        private final CountDownLatch reached = new CountDownLatch(1);
-        private final CountDownLatch resume = new CountDownLatch(1);
-
-        Pause(Phase phase, Kind kind, String repository) {
-            this.phase = phase;
-            this.kind = kind;
-            this.repository = repository;
-        }
-
-        CompletableFuture<Report> run(Collector collector) {
-            CompletableFuture<Report> pass = new CompletableFuture<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    pass.complete(collector.collect(false));
-                } catch (Throwable t) {
-                    pass.completeExceptionally(t);
-                }
-            }, "tck-gc");
-            thread.setDaemon(true);
-            thread.start();
-            return pass;
-        }
-
-        @Override
-        public void reached(Phase p, Repository repo, Kind k) throws InterruptedException {
-            if (p == phase && k == kind && repo.name().equals(repository) && reached.getCount() > 0) {
-                reached.countDown();
-                if (!resume.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never resumed the collector at " + phase);
-                }
-            }
-        }
-
-        void awaitReached() throws InterruptedException {
-            assertTrue(reached.await(30, TimeUnit.SECONDS), "the collector never reached " + phase + " " + kind
-                    + " in " + repository + ": does the backend list the pushed items in CollectionHandler.blobs()"
-                    + " / manifests()?");
-        }
-
-        void resume() {
-            resume.countDown();
-        }
-
-        @Override
-        public void close() {
-            resume.countDown();
-        }
-    }
-
-    /** The real time plus an offset the test moves forward, so backends' own timestamps compare. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
-
-        void advance(Duration d) {
-            offset.updateAndGet(o -> o.plus(d));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset.get());
-        }
     }
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.MediaType;
 import dev.berth.registry.core.Registry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -14,6 +18,18 @@ abstract class ProtocolContracts extends Contracts {
     void serve() throws Exception {
         server = RegistryHttp.serve(configure(Registry.builder().storage(storage())).build());
         http = new HttpTester(server.uri());
+    }
+
+    static final String OCI = MediaType.OCI_MANIFEST.value();
+    static final String INDEX = MediaType.OCI_INDEX.value();
+
+    /** Pushes a config and one layer to {@code repo} and returns an image manifest over them. */
+    byte[] image(String repo, long seed, String extra) {
+        byte[] config = ("{\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] layer = Content.random(seed, 2000);
+        Digest c = http.pushBlob(repo, config);
+        Digest l = http.pushBlob(repo, layer);
+        return Content.imageManifest(c, config.length, List.of(l), List.of((long) layer.length), extra);
     }
 
     /** Hook for checks that need other options. */

@@ -65,8 +65,17 @@ public abstract class StorageTck {
     }
 
     @Nested
-    @DisplayName("BlobHandler and its capabilities")
+    @DisplayName("BlobHandler: get and put")
     class Blobs extends BlobContracts {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("blob capabilities: stat, redirects, delete, mount")
+    class BlobCapabilities extends BlobCapabilityContracts {
         @Override
         Storage storage() {
             return storage;
@@ -101,8 +110,17 @@ public abstract class StorageTck {
     }
 
     @Nested
-    @DisplayName("protocol: manifests, tags, catalog, referrers over HTTP")
+    @DisplayName("protocol: manifests over HTTP")
     class ManifestFlows extends ManifestProtocol {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("protocol: tags, catalog, referrers over HTTP")
+    class ListingFlows extends ListingProtocol {
         @Override
         Storage storage() {
             return storage;

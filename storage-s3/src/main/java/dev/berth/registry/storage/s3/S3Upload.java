@@ -3,11 +3,8 @@ package dev.berth.registry.storage.s3;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
-import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Upload;
-import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.storage.s3.Bucket.Condition;
-import dev.berth.registry.storage.s3.Bucket.Stored;
 import dev.berth.registry.storage.s3.Records.Piece;
 import dev.berth.registry.storage.s3.Records.UploadState;
 import java.io.ByteArrayInputStream;
@@ -17,9 +14,7 @@ import java.io.SequenceInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 

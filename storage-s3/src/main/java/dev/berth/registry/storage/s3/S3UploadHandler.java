@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.storage.s3;
 
-import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Upload;
@@ -10,17 +9,12 @@ import dev.berth.registry.storage.s3.Bucket.Condition;
 import dev.berth.registry.storage.s3.Bucket.Stored;
 import dev.berth.registry.storage.s3.Records.Piece;
 import dev.berth.registry.storage.s3.Records.UploadState;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -50,7 +44,6 @@ final class S3UploadHandler implements UploadHandler {
         t.setDaemon(true);
         return t;
     });
-
 
     S3UploadHandler(Links links, int partSize) {
         this.links = links;

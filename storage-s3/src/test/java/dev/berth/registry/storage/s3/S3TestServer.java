@@ -230,7 +230,6 @@ public final class S3TestServer implements AutoCloseable {
             }
         }
 
-
         /**
          * For measurements only: with -Dberth.s3test.putLatencyMs=L and
          * -Dberth.s3test.putMBps=R, each PUT takes L ms plus its size at R MB/s, roughly what one
