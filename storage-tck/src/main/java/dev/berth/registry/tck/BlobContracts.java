@@ -92,21 +92,26 @@ abstract class BlobContracts extends BlobGroup {
     void failingStream() {
         byte[] content = Content.random(7, 300_000);
         Digest digest = Digest.sha256(content);
-        InputStream failing = new InputStream() {
-            private int served;
-
-            @Override
-            public int read() throws IOException {
-                if (served++ >= 100_000) {
-                    throw new IOException("connection reset (simulated client failure)");
-                }
-                return content[served - 1] & 0xff;
-            }
-        };
+        InputStream failing = Content.failingAfter(content, 100_000);
         assertThrows(IOException.class, () -> putter().put(A, digest, failing),
                 "put-2: an I/O error while reading content must propagate");
         assertThrows(NotFoundException.class, () -> blobs().get(A, digest).close(),
                 "put-2: a partial blob must never become visible");
+    }
+
+    @Test
+    @DisplayName("put-2: after a failed put, putting the same digest whole stores it whole")
+    void failedPutLeavesNothingBehind() throws IOException {
+        byte[] content = Content.random(8, 300_000);
+        Digest digest = Digest.sha256(content);
+        assertThrows(IOException.class, () -> putter().put(A, digest, Content.failingAfter(content, 100_000)),
+                "put-2: an I/O error while reading content must propagate");
+        put(A, content);
+        byte[] back = read(blobs(), A, digest);
+        assertEquals(content.length, back.length, "put-2 (BlobPutHandler.put): a failed put must leave nothing a later"
+                + " put of the same digest takes for the blob; after a put failing at 100000 bytes and a whole put,"
+                + " get returned " + back.length + " of " + content.length + " bytes");
+        assertArrayEquals(content, back, "put-2 (BlobPutHandler.put): the whole put's bytes must be what get returns");
     }
 
     @Test

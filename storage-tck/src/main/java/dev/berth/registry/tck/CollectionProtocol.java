@@ -170,13 +170,13 @@ abstract class CollectionProtocol extends ProtocolContracts {
                 header(http.head("/v2/gc/tags/manifests/latest", "Accept", OCI), "Docker-Content-Digest"));
     }
 
-    @Test
-    @DisplayName("gc-safe-6: an index pushed while its untagged child manifest is claimed keeps the child and its blobs")
-    void indexOverClaimedChild() throws Exception {
+    @ParameterizedTest(name = "gc-safe-6: an index pushed at {0} over its claimed untagged child keeps the child and its blobs")
+    @EnumSource(value = Phase.class, names = {"CLAIMED", "RECHECKED"})
+    void indexOverClaimedChild(Phase phase) throws Exception {
         GcImage child = new GcImage(http, "gc/index", 6).pushBlobs();
         expect(child.putManifest(child.digest().toString()), 201, "untagged child");
         byte[] index = Content.index(List.of(child.digest()), List.of((long) child.manifest.length), OCI);
-        pausedAt(Phase.CLAIMED, Kind.MANIFEST, "gc/index", r -> true, () ->
+        pausedAt(phase, Kind.MANIFEST, "gc/index", r -> true, () ->
                 expect(http.put("/v2/gc/index/manifests/multi", index, "Content-Type", MediaType.OCI_INDEX.value()),
                         201, "index over a claimed child"));
         child.assertIntact("child of an index pushed during the pass");

@@ -83,4 +83,19 @@ final class Content {
         return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_INDEX + "\",\"manifests\":[" + children + "]}")
                 .getBytes(StandardCharsets.UTF_8);
     }
+
+    /** {@code content} that fails with an I/O error after {@code good} bytes, as a client whose connection resets. */
+    static java.io.InputStream failingAfter(byte[] content, int good) {
+        return new java.io.InputStream() {
+            private int served;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (served >= good) {
+                    throw new java.io.IOException("connection reset (simulated client failure)");
+                }
+                return content[served++] & 0xff;
+            }
+        };
+    }
 }

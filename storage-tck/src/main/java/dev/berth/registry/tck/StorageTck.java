@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
@@ -9,6 +11,7 @@ import dev.berth.registry.spi.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,6 +40,26 @@ public abstract class StorageTck {
 
     /** A new, empty storage for one check; the kit closes it afterwards. */
     protected abstract Storage openStorage() throws IOException;
+
+    /**
+     * For a durable backend: the storage {@link #openStorage} opened last, opened again over the
+     * same data, as after a restart (the kit has closed the first one). Empty, the default: the
+     * backend keeps nothing across a restart, and the durability checks (durable-1…3) are skipped.
+     */
+    protected Optional<Storage> reopenStorage() throws IOException {
+        return Optional.empty();
+    }
+
+    /** Closes the storage under test and opens it again; skips the check when the backend does not reopen. */
+    private Storage restart() throws IOException {
+        storage.close();
+        storage = null;
+        Optional<Storage> again = reopenStorage();
+        assumeTrue(again.isPresent(), "the kit's reopenStorage() is not overridden: durability is not checked"
+                + " (override it to reopen the same root, as after a restart)");
+        storage = again.get();
+        return storage;
+    }
 
     @BeforeEach
     protected final void openForCheck() throws IOException {
@@ -121,6 +144,29 @@ public abstract class StorageTck {
     @Nested
     @DisplayName("protocol: tags, catalog, referrers over HTTP")
     class ListingFlows extends ListingProtocol {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+    }
+
+    @Nested
+    @DisplayName("restarts: what was acknowledged survives closing and reopening")
+    class Durability extends DurabilityContracts {
+        @Override
+        Storage storage() {
+            return storage;
+        }
+
+        @Override
+        Storage restart() throws IOException {
+            return StorageTck.this.restart();
+        }
+    }
+
+    @Nested
+    @DisplayName("CollectionHandler: claims")
+    class Claims extends CollectionContracts {
         @Override
         Storage storage() {
             return storage;

@@ -17,14 +17,8 @@ import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.tck.StorageTck;
-import dev.berth.registry.spi.CollectionHandler;
-import dev.berth.registry.spi.NotFoundException;
-import dev.berth.registry.spi.StorageConfig;
-import dev.berth.registry.spi.StorageProvider;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,9 +27,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class BrokenBackends {
     private BrokenBackends() {
+    }
+
+    /** Copies what {@code in} gives until it ends or fails, keeping what arrived before a failure. */
+    static void copy(InputStream in, ByteArrayOutputStream out) throws IOException {
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+        }
     }
 
     /** Passes everything to the working example; subclasses break one thing. */
@@ -105,12 +105,8 @@ final class BrokenBackends {
         @Override
         public void put(Repository repo, Digest digest, InputStream content) throws IOException {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
             try {
-                int n;
-                while ((n = content.read(buffer)) >= 0) {
-                    received.write(buffer, 0, n);
-                }
+                copy(content, received);
             } catch (IOException e) {
                 // "the client sent it, keep it": the bug
             }
@@ -197,87 +193,40 @@ final class BrokenBackends {
     }
 
     /**
-     * Bug 4: the collector's sweep deletes the blob without checking that its claim still
-     * holds, so a push, mount or manifest that rescued the blob meanwhile loses it (gc-sweep).
-     * Built on the memory backend, which is collectable.
+     * Bug 4: writes content in place as it arrives and keeps what a failed put left; a later put
+     * of the digest finds the file and only links it, so the blob is served short (put-2).
      */
-    static final class SweepsWithoutItsClaim implements Storage, CollectionHandler {
-        private final Storage real;
-        private final CollectionHandler collection;
+    static final class KeepsPartialContent extends Delegating {
+        private final java.util.Map<Digest, byte[]> contentFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
-        SweepsWithoutItsClaim() throws IOException {
-            this.real = StorageProvider.named("memory").open(StorageConfig.empty());
-            this.collection = real.collection().orElseThrow();
+        KeepsPartialContent(Path root) throws IOException {
+            super(root);
         }
 
         @Override
-        public BlobHandler blobs() {
-            return real.blobs();
-        }
-
-        @Override
-        public ManifestHandler manifests() {
-            return real.manifests();
-        }
-
-        @Override
-        public UploadHandler uploads() {
-            return real.uploads();
-        }
-
-        @Override
-        public Optional<CollectionHandler> collection() {
-            return Optional.of(this);
-        }
-
-        @Override
-        public List<Item> blobs(Repository repo) throws IOException {
-            return collection.blobs(repo);
-        }
-
-        @Override
-        public List<StoredManifest> manifests(Repository repo) throws IOException {
-            return collection.manifests(repo);
-        }
-
-        @Override
-        public Set<Digest> references(Repository repo) throws IOException {
-            return collection.references(repo);
-        }
-
-        @Override
-        public Optional<Item> claim(Repository repo, Item seen) throws IOException {
-            return collection.claim(repo, seen);
-        }
-
-        @Override
-        public void release(Repository repo, Item claimed) throws IOException {
-            collection.release(repo, claimed);
-        }
-
-        @Override
-        public OptionalLong sweep(Repository repo, Item claimed) throws IOException {
-            if (claimed.kind() == Kind.MANIFEST) {
-                return collection.sweep(repo, claimed);
+        public void put(Repository repo, Digest digest, InputStream content) throws IOException {
+            byte[] existing = contentFiles.get(digest);
+            if (existing != null) { // "already stored": the bug, when it is what a failed put left
+                real.put(repo, digest, new ByteArrayInputStream(existing));
+                return;
             }
-            try { // the bug: no compare-and-swap on the claim
-                ((BlobDeleteHandler) real.blobs()).delete(repo, claimed.digest());
-                return OptionalLong.of(claimed.size());
-            } catch (NotFoundException e) {
-                return OptionalLong.empty();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            try {
+                copy(content, received);
+            } finally {
+                contentFiles.put(digest, received.toByteArray()); // written in place, never removed
             }
-        }
-
-        @Override
-        public long reclaimUnlinked(Instant cutoff) throws IOException {
-            return collection.reclaimUnlinked(cutoff);
+            real.put(repo, digest, new ByteArrayInputStream(received.toByteArray()));
         }
     }
 
-    static class SweepsWithoutItsClaimTck extends StorageTck {
+    static class KeepsPartialContentTck extends StorageTck {
+        @TempDir
+        Path root;
+
         @Override
         protected Storage openStorage() throws IOException {
-            return new SweepsWithoutItsClaim();
+            return new KeepsPartialContent(root);
         }
     }
 

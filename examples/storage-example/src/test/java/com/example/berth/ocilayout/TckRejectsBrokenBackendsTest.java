@@ -23,17 +23,33 @@ class TckRejectsBrokenBackendsTest {
                 Arguments.of(BrokenBackends.CommitsUnverifiedBytesTck.class, List.of(
                         "put-2: a digest mismatch propagates and stores nothing",
                         "put-2: a size mismatch propagates and stores nothing",
-                        "put-2: a stream failing midway stores nothing"), "put-2"),
+                        "put-2: a stream failing midway stores nothing",
+                        "put-2: after a failed put, putting the same digest whole stores it whole"), "put-2"),
                 Arguments.of(BrokenBackends.LeaksAcrossRepositoriesTck.class, List.of(
                         "get-2: a blob is readable only through repositories it was put or mounted into",
                         "delete-1, delete-2, delete-3: delete removes from one repository only"), "get-2"),
                 Arguments.of(BrokenBackends.UnorderedTagsTck.class, List.of(
                         "tags-1, tags-2: tags list in ASCIIbetical order, paginated; unknown repository throws",
                         "end-8a, end-8b: tags/list in order with n, last and Link; unknown repository is 404"), "tags-1"),
-                Arguments.of(BrokenBackends.SweepsWithoutItsClaimTck.class, List.of(
+                Arguments.of(BrokenCollectors.SweepsBlobsWithoutTheirClaimTck.class, List.of(
+                        "gc-claim: claiming a COLLECTING item left by a collector that died takes it over",
                         "gc-safe-1: a manifest arriving at RECHECKED (blob phase) keeps its blobs",
                         "gc-safe-3: a blob pushed again at CLAIMED survives the pass",
-                        "gc-safe-3: a blob pushed again at RECHECKED survives the pass"), "was collected"));
+                        "gc-safe-3: a blob pushed again at RECHECKED survives the pass"), "was collected"),
+                Arguments.of(BrokenBackends.KeepsPartialContentTck.class, List.of(
+                        "put-2: after a failed put, putting the same digest whole stores it whole"),
+                        "BlobPutHandler.put"),
+                Arguments.of(BrokenCollectors.SweepsManifestsWithoutTheirClaimTck.class, List.of(
+                        "gc-safe-6: an index pushed at RECHECKED over its claimed untagged child keeps the child and"
+                                + " its blobs"), "must stay readable"),
+                Arguments.of(BrokenCollectors.RefusesClaimTakeoverTck.class, List.of(
+                        "gc-claim: claiming a COLLECTING item left by a collector that died takes it over"),
+                        "CollectionHandler.claim"),
+                Arguments.of(BrokenCollectors.ForgetsOnRestartTck.class, List.of(
+                        "durable-1: blobs, manifests, tags and referrers stored before a restart read back the same"
+                                + " after it",
+                        "durable-2: an upload session resumes after a restart at the size acknowledged before it",
+                        "durable-3: what was deleted or untagged before a restart stays gone after it"), "durable-"));
     }
 
     @ParameterizedTest(name = "{0} is rejected for {2}")

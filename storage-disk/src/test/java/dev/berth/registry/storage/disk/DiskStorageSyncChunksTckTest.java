@@ -8,6 +8,7 @@ import dev.berth.registry.tck.StorageTck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The disk backend with {@code sync-chunks=true} (every chunk fdatasynced before its 202) passes the kit too. */
@@ -19,5 +20,10 @@ class DiskStorageSyncChunksTckTest extends StorageTck {
     protected Storage openStorage() throws IOException {
         return StorageProvider.named("disk").open(StorageConfig.of(Map.of("root", root.toString(),
                 "sync-chunks", "true")));
+    }
+
+    @Override
+    protected Optional<Storage> reopenStorage() throws IOException {
+        return Optional.of(openStorage()); // the same root: what a restart finds
     }
 }

@@ -8,6 +8,7 @@ import dev.berth.registry.tck.StorageTck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The disk backend passes the whole kit. */
@@ -18,5 +19,10 @@ class DiskStorageTckTest extends StorageTck {
     @Override
     protected Storage openStorage() throws IOException {
         return StorageProvider.named("disk").open(StorageConfig.of(Map.of("root", root.toString())));
+    }
+
+    @Override
+    protected Optional<Storage> reopenStorage() throws IOException {
+        return Optional.of(openStorage()); // the same root: what a restart finds
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.registry.spi.StorageProvider;
 import dev.berth.registry.tck.StorageTck;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -24,8 +25,8 @@ class S3StorageTckTest {
         server = S3TestServer.shared();
     }
 
-    static Storage open(String checksum) throws IOException {
-        Map<String, String> settings = new java.util.HashMap<>(server.settings("tck-" + UUID.randomUUID()));
+    static Storage open(String checksum, String prefix) throws IOException {
+        Map<String, String> settings = new java.util.HashMap<>(server.settings(prefix));
         settings.put("checksum", checksum);
         settings.put("part-size", String.valueOf(5 << 20));
         return StorageProvider.named("s3").open(StorageConfig.of(settings));
@@ -33,17 +34,33 @@ class S3StorageTckTest {
 
     @Nested
     class ChecksumsWhenRequired extends StorageTck {
+        private String prefix;
+
         @Override
         protected Storage openStorage() throws IOException {
-            return open("when-required");
+            prefix = "tck-" + UUID.randomUUID();
+            return open("when-required", prefix);
+        }
+
+        @Override
+        protected Optional<Storage> reopenStorage() throws IOException {
+            return Optional.of(open("when-required", prefix)); // the same bucket and prefix: a restarted node
         }
     }
 
     @Nested
     class ChecksumsWhenSupported extends StorageTck {
+        private String prefix;
+
         @Override
         protected Storage openStorage() throws IOException {
-            return open("when-supported");
+            prefix = "tck-" + UUID.randomUUID();
+            return open("when-supported", prefix);
+        }
+
+        @Override
+        protected Optional<Storage> reopenStorage() throws IOException {
+            return Optional.of(open("when-supported", prefix)); // the same bucket and prefix: a restarted node
         }
     }
 }

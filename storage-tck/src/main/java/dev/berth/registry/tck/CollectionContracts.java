@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.BlobPutHandler;
+import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.CollectionHandler.Item;
+import dev.berth.registry.spi.CollectionHandler.State;
+import dev.berth.registry.spi.VerifyingInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** SPI contracts of CollectionHandler's compare-and-swap lifecycle, checked directly rather than through a pass. */
+abstract class CollectionContracts extends Contracts {
+    private static final Repository A = repo("tck/claims");
+
+    private CollectionHandler collection() {
+        assumeTrue(storage().collection().isPresent(), () -> storage().getClass().getName()
+                + " offers no CollectionHandler (Storage.collection() is empty): online GC checks are skipped");
+        return storage().collection().get();
+    }
+
+    private Item listed(CollectionHandler gc, Digest digest) throws IOException {
+        return gc.blobs(A).stream().filter(i -> i.digest().equals(digest)).findFirst()
+                .orElseThrow(() -> new AssertionError("gc-blobs (CollectionHandler.blobs): a blob put into " + A
+                        + " must be listed"));
+    }
+
+    @Test
+    @DisplayName("gc-claim: claiming a COLLECTING item left by a collector that died takes it over")
+    void claimTakeover() throws IOException {
+        CollectionHandler gc = collection();
+        byte[] content = Content.random(31, 5000);
+        Digest digest = Digest.sha256(content);
+        require(storage().blobs(), BlobPutHandler.class).put(A, digest,
+                new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
+        Item abandoned = gc.claim(A, listed(gc, digest)).orElseThrow(() -> new AssertionError(
+                "gc-claim (CollectionHandler.claim): an unchanged LIVE item must be claimable"));
+        Item seen = listed(gc, digest);
+        assertEquals(State.COLLECTING, seen.state(), "gc-claim (CollectionHandler.blobs): a claimed item is listed"
+                + " as COLLECTING");
+        Optional<Item> takenOver = gc.claim(A, seen);
+        assertTrue(takenOver.isPresent(), "gc-claim (CollectionHandler.claim): claiming a COLLECTING item (its"
+                + " collector died) must take it over, or a crashed collector's claims would pin content forever");
+        OptionalLong stale = gc.sweep(A, abandoned);
+        assertTrue(stale.isEmpty(), "gc-sweep (CollectionHandler.sweep): the claim that was taken over must no"
+                + " longer sweep");
+        assertTrue(gc.sweep(A, takenOver.get()).isPresent(), "gc-sweep (CollectionHandler.sweep): the new claim"
+                + " sweeps the item");
+    }
+}
