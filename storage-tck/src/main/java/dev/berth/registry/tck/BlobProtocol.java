@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import static dev.berth.registry.tck.HttpTester.assertBody;
 import static dev.berth.registry.tck.HttpTester.expect;
 import static dev.berth.registry.tck.HttpTester.expectError;
 import static dev.berth.registry.tck.HttpTester.header;
@@ -36,7 +37,7 @@ abstract class BlobProtocol extends ProtocolContracts {
         Digest digest = http.pushBlob("proto/blob", content);
         HttpResponse<byte[]> get = http.get("/v2/proto/blob/blobs/" + digest);
         expect(get, 200, "end-2: GET blob");
-        assertArrayEquals(content, get.body(), "end-2: GET returns the pushed bytes");
+        assertBody(content, get, "end-2: GET returns the pushed bytes");
         assertEquals(digest.toString(), header(get, "Docker-Content-Digest"));
         HttpResponse<byte[]> head = http.head("/v2/proto/blob/blobs/" + digest);
         expect(head, 200, "end-2: HEAD blob");
@@ -107,7 +108,7 @@ abstract class BlobProtocol extends ProtocolContracts {
                 "Content-Type", "application/octet-stream");
         expect(put, 201, "end-6 with body");
         assertEquals("/v2/proto/pp/blobs/" + digest, header(put, "Location"));
-        assertArrayEquals(content, http.get("/v2/proto/pp/blobs/" + digest).body());
+        assertBody(content, http.get("/v2/proto/pp/blobs/" + digest), "end-2: GET returns the pushed blob");
     }
 
     @Test
@@ -133,7 +134,7 @@ abstract class BlobProtocol extends ProtocolContracts {
         HttpResponse<byte[]> last = http.put(header(second, "Location") + "?digest=" + digest,
                 Arrays.copyOfRange(content, 200_000, 300_000), "Content-Range", "200000-299999");
         expect(last, 201, "end-6: closing PUT carrying the last chunk");
-        assertArrayEquals(content, http.get("/v2/proto/chunk/blobs/" + digest).body(), "chunks add up to the blob");
+        assertBody(content, http.get("/v2/proto/chunk/blobs/" + digest), "chunks add up to the blob");
         expectError(http.get(location), 404, "BLOB_UPLOAD_UNKNOWN", "a finished session is gone");
     }
 
@@ -148,7 +149,7 @@ abstract class BlobProtocol extends ProtocolContracts {
         expect(patch, 202, "end-5 streamed");
         assertEquals("0-999999", header(patch, "Range"));
         expect(http.put(header(patch, "Location") + "?digest=" + digest, new byte[0]), 201, "end-6 without body");
-        assertArrayEquals(content, http.get("/v2/proto/stream/blobs/" + digest).body());
+        assertBody(content, http.get("/v2/proto/stream/blobs/" + digest), "end-2: GET returns the pushed blob");
     }
 
     @Test
@@ -161,7 +162,7 @@ abstract class BlobProtocol extends ProtocolContracts {
         expect(http.patch(location, content), 202, "PATCH");
         expect(http.put(location + "?digest=" + digest, new byte[0]), 201, "end-6 sha512");
         HttpResponse<byte[]> get = http.get("/v2/proto/sha512/blobs/" + digest);
-        assertArrayEquals(content, get.body());
+        assertBody(content, get, "end-2: GET returns the pushed blob");
         assertEquals(digest.toString(), header(get, "Docker-Content-Digest"));
         expect(http.post("/v2/proto/sha512/blobs/uploads/?digest=" + Digest.of(Digest.Algorithm.SHA512, new byte[] {7}),
                 new byte[] {7}), 201, "end-4b sha512");
@@ -227,7 +228,7 @@ abstract class BlobProtocol extends ProtocolContracts {
                 new byte[0]);
         expect(mounted, 201, "end-11 mount");
         assertEquals("/v2/proto/target/blobs/" + digest, header(mounted, "Location"));
-        assertArrayEquals(content, http.get("/v2/proto/target/blobs/" + digest).body(), "mounted blob is readable");
+        assertBody(content, http.get("/v2/proto/target/blobs/" + digest), "mounted blob is readable");
         Digest missing = Digest.sha256(Content.random(40, 10));
         HttpResponse<byte[]> fallback = http.post("/v2/proto/target/blobs/uploads/?mount=" + missing
                 + "&from=proto/source", new byte[0]);
@@ -245,7 +246,7 @@ abstract class BlobProtocol extends ProtocolContracts {
         http.pushBlob("proto/del2", content);
         expect(http.delete("/v2/proto/del1/blobs/" + digest), 202, "end-10");
         expectError(http.get("/v2/proto/del1/blobs/" + digest), 404, "BLOB_UNKNOWN", "deleted blob");
-        assertArrayEquals(content, http.get("/v2/proto/del2/blobs/" + digest).body(), "other repository keeps it");
+        assertBody(content, http.get("/v2/proto/del2/blobs/" + digest), "other repository keeps it");
         expectError(http.delete("/v2/proto/del1/blobs/" + digest), 404, "BLOB_UNKNOWN", "deleting twice");
     }
 

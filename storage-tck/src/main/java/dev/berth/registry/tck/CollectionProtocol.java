@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import static dev.berth.registry.tck.HttpTester.assertBody;
 import static dev.berth.registry.tck.HttpTester.expect;
 import static dev.berth.registry.tck.HttpTester.expectError;
 import static dev.berth.registry.tck.HttpTester.header;
@@ -130,7 +131,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
         assertEquals(0, report.blobsSwept(), "a re-pushed blob must not be swept in this pass: " + report);
         HttpResponse<byte[]> r = http.get("/v2/gc/repush/blobs/" + digest);
         expect(r, 200, "blob pushed again during the pass");
-        assertArrayEquals(blob, r.body());
+        assertBody(blob, r, "end-2: the blob stays readable");
     }
 
     @Test
@@ -246,7 +247,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
         collector(Duration.ofHours(1), (p, r, k) -> { }).collect(false);
         HttpResponse<byte[]> r = http.get("/v2/gc/del-d/blobs/" + Digest.sha256(other.layer));
         expect(r, 200, "content still linked by another repository");
-        assertArrayEquals(other.layer, r.body());
+        assertBody(other.layer, r, "end-2: content another repository links stays readable");
     }
 
     @Test

@@ -164,6 +164,18 @@ public final class HttpTester {
         }
     }
 
+    /**
+     * Asserts a successful answer (200 or 206) before its body, so that a refusal shows its status
+     * and OCI error rather than "array lengths differ".
+     */
+    public static void assertBody(byte[] expected, HttpResponse<byte[]> r, String what) {
+        if (r.statusCode() != 200 && r.statusCode() != 206) {
+            fail(what + ": expected HTTP 200 with " + expected.length + " bytes, got " + r.statusCode() + " "
+                    + new String(r.body()) + " (" + r.request().method() + " " + r.uri() + ")");
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, r.body(), what + ": the body");
+    }
+
     /** Asserts an OCI error response: status, JSON body with errors[0].code. */
     public static void expectError(HttpResponse<byte[]> r, int status, String code, String what) {
         expect(r, status, what);

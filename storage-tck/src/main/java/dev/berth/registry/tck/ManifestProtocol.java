@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.tck;
 
+import static dev.berth.registry.tck.HttpTester.assertBody;
 import static dev.berth.registry.tck.HttpTester.expect;
 import static dev.berth.registry.tck.HttpTester.expectError;
 import static dev.berth.registry.tck.HttpTester.header;
@@ -31,7 +32,7 @@ abstract class ManifestProtocol extends ProtocolContracts {
         for (String ref : List.of("v1", digest.toString())) {
             HttpResponse<byte[]> get = http.get("/v2/man/basic/manifests/" + ref, "Accept", OCI);
             expect(get, 200, "end-3 GET " + ref);
-            assertArrayEquals(manifest, get.body(), "end-7: stored in the exact byte representation, unknown fields too");
+            assertBody(manifest, get, "end-7: stored in the exact byte representation, unknown fields too");
             assertEquals(OCI, header(get, "Content-Type"));
             assertEquals(digest.toString(), header(get, "Docker-Content-Digest"));
             HttpResponse<byte[]> head = http.head("/v2/man/basic/manifests/" + ref);
@@ -72,7 +73,7 @@ abstract class ManifestProtocol extends ProtocolContracts {
         expect(put, 201, "end-7b");
         assertEquals("1.0, 1, latest", header(put, "OCI-Tag"));
         for (String tag : List.of("1.0", "1", "latest")) {
-            assertArrayEquals(manifest, http.get("/v2/man/tags/manifests/" + tag).body(), "tag " + tag + " set");
+            assertBody(manifest, http.get("/v2/man/tags/manifests/" + tag), "tag " + tag + " set");
         }
     }
 
@@ -165,7 +166,7 @@ abstract class ManifestProtocol extends ProtocolContracts {
         byte[] nested = Content.index(List.of(indexDigest), List.of((long) index.length), INDEX);
         http.pushManifest("man/index", "nested", INDEX, nested);
         http.pushManifest("man/index", "empty", INDEX, Content.index(List.of(), List.of(), OCI));
-        assertArrayEquals(nested, http.get("/v2/man/index/manifests/nested").body());
+        assertBody(nested, http.get("/v2/man/index/manifests/nested"), "end-3: GET returns the stored index");
         assertEquals(INDEX, header(http.get("/v2/man/index/manifests/multi"), "Content-Type"));
         byte[] orphan = Content.index(List.of(Digest.sha256(new byte[] {5})), List.of(10L), OCI);
         expectError(http.put("/v2/man/index/manifests/orphan", orphan, "Content-Type", INDEX), 400,

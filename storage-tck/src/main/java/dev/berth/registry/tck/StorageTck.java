@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestReporter;
  * }
  * }</pre>
  * Checks of a capability your blob handler lacks are skipped with the reason; the
- * {@code capabilities} entry of the report lists what was found. Display names start with the
+ * {@code capabilities} check prints what was found (standard output, which Surefire shows, and
+ * a JUnit report entry). Display names start with the
  * contract clause of the SPI's javadoc they check.
  */
 public abstract class StorageTck {
@@ -82,9 +83,14 @@ public abstract class StorageTck {
                 BlobMountHandler.class)) {
             (capability.isInstance(storage.blobs()) ? found : missing).add(capability.getSimpleName());
         }
-        report.publishEntry("capabilities", String.join(", ", found));
+        String collection = storage.collection().isPresent() ? "CollectionHandler" : "no CollectionHandler";
+        report.publishEntry("capabilities", String.join(", ", found) + ", " + collection);
         report.publishEntry("missing capabilities (their checks are skipped)",
                 missing.isEmpty() ? "none" : String.join(", ", missing));
+        // JUnit's report entries reach IDEs and the console launcher; Surefire shows standard output
+        System.out.println("Berth TCK, " + getClass().getSimpleName() + ": capabilities " + String.join(", ", found)
+                + ", " + collection + "; missing (checks skipped): "
+                + (missing.isEmpty() ? "none" : String.join(", ", missing)));
     }
 
     @Nested
