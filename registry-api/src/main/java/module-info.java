@@ -3,6 +3,7 @@
 module dev.berth.registry.api {
     exports dev.berth.registry.api;
     exports dev.berth.registry.spi;
+    exports dev.berth.registry.spi.gc;
 
     uses dev.berth.registry.spi.StorageProvider;
 }

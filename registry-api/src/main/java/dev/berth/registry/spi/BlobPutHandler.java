@@ -6,7 +6,11 @@ import dev.berth.registry.api.Repository;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Capability: store blobs. */
+/**
+ * Capability: store a blob from one stream. Core uses it for single-request pushes
+ * ({@code POST ?digest=}) and for blob handlers given to the registry directly; without it, those
+ * pushes go through an upload session ({@link UploadHandler}).
+ */
 public interface BlobPutHandler extends BlobHandler {
     /**
      * put-1: after a normal return, {@code get(repo, digest)} returns the content, durably as

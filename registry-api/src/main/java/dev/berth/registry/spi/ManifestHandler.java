@@ -31,12 +31,12 @@ public interface ManifestHandler {
      * is listed by {@link #referrers} of that subject from then on. manifest-put-4: the
      * manifest is visible before any tag points at it, so a reader never resolves a tag to a
      * manifest it cannot get.
-     * manifest-put-5 (backends with a {@link CollectionHandler}): first records the manifest's
-     * digest and references as in use (gc-superset), then checks that each {@link Manifest#required} reference is a blob
+     * manifest-put-5: (a {@link dev.berth.registry.spi.gc.CollectableStorage}) first records the manifest's
+     * digest and references as in use (gc-superset), then checks that each {@link PushedManifest#required} reference is a blob
      * or manifest of {@code repo}, rescuing it if it is being collected (gc-rescue), and throws
      * {@link NotFoundException} naming the digest when one is missing or already swept.
      */
-    void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException;
+    void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws IOException;
 
     /**
      * manifest-delete-1: removes the manifest, every tag of {@code repo} pointing at it, and its
@@ -61,48 +61,8 @@ public interface ManifestHandler {
     Page<Repository> repositories(Optional<Repository> after, int limit) throws IOException;
 
     /**
-     * What {@link #forEachRepository} calls for each repository: false stops the walk. {@code X}
-     * is a further checked exception the visitor may throw (inferred; none by default).
-     */
-    @FunctionalInterface
-    interface RepositoryVisitor<X extends Exception> {
-        boolean visit(Repository repo) throws IOException, X;
-    }
-
-    /**
-     * Visits the repositories after {@code after} in order, reading {@link #repositories} a page
-     * of {@code pageSize} at a time, until they end or the visitor returns false; returns whether
-     * it stopped early.
-     */
-    default <X extends Exception> boolean forEachRepository(Optional<Repository> after, int pageSize,
-                                                           RepositoryVisitor<X> visitor) throws IOException, X {
-        Optional<Repository> last = after;
-        while (true) {
-            Page<Repository> page = repositories(last, pageSize);
-            for (Repository repo : page.items()) {
-                if (!visitor.visit(repo)) {
-                    return true;
-                }
-            }
-            if (!page.more() || page.items().isEmpty()) {
-                return false;
-            }
-            last = Optional.of(page.items().get(page.items().size() - 1));
-        }
-    }
-
-    /**
      * referrers-1: descriptors of the manifests of {@code repo} whose subject is
      * {@code subject}, whether or not the subject itself exists; empty when none.
      */
     List<Descriptor> referrers(Repository repo, Digest subject) throws IOException;
-
-    /**
-     * Whether core must refuse a manifest whose blobs or child manifests are not in the
-     * repository ({@code MANIFEST_BLOB_UNKNOWN}). A backend whose content arrives out of band
-     * (a cache, a mirror) may answer false.
-     */
-    default boolean requiresReferencedContent() {
-        return true;
-    }
 }

@@ -18,13 +18,4 @@ public interface UploadHandler {
      * how many.
      */
     int expire(Instant cutoff) throws IOException;
-
-    /**
-     * The chunk size below which this backend stores chunks less well (an object store merging
-     * small chunks into parts); 0 when any size is fine. Core advertises it to clients as
-     * {@code OCI-Chunk-Min-Length} when a session opens.
-     */
-    default long minimumChunkLength() {
-        return 0;
-    }
 }

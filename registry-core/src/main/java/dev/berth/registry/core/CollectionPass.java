@@ -7,10 +7,10 @@ import dev.berth.registry.core.Collector.Candidate;
 import dev.berth.registry.core.Collector.Checkpoint;
 import dev.berth.registry.core.Collector.Phase;
 import dev.berth.registry.core.Collector.Report;
-import dev.berth.registry.spi.CollectionHandler;
-import dev.berth.registry.spi.CollectionHandler.Item;
-import dev.berth.registry.spi.CollectionHandler.Kind;
-import dev.berth.registry.spi.CollectionHandler.StoredManifest;
+import dev.berth.registry.spi.gc.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectionHandler.Item;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler.StoredManifest;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -89,7 +89,7 @@ final class CollectionPass {
         Instant cutoff = started.minus(grace);
         Tally tally = new Tally();
         logger.log(Level.DEBUG, () -> "gc: " + (dryRun ? "dry run" : "pass") + " started, grace " + grace);
-        registry.storage().manifests().forEachRepository(Optional.empty(), Listings.MAX_PAGE, repo -> {
+        Repositories.forEach(registry.storage().manifests(), Optional.empty(), Listings.MAX_PAGE, repo -> {
             tally.repositories++;
             tally.progress(repo);
             if (untagged.test(repo)) {

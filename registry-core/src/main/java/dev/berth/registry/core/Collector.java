@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
-import dev.berth.registry.spi.CollectionHandler;
-import dev.berth.registry.spi.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger;
@@ -97,10 +98,12 @@ public final class Collector {
     private Collector(Builder b) {
         this.registry = b.registry;
         this.grace = b.grace;
-        this.pass = new CollectionPass(b.registry, b.registry.storage().collection().orElseThrow(() ->
-                new IllegalArgumentException("storage " + b.registry.storage().getClass().getName()
-                        + " offers no CollectionHandler: it cannot be collected online")),
-                b.clock, b.grace, b.untagged, b.checkpoint, b.logger);
+        if (!(b.registry.storage() instanceof CollectableStorage collectable)) {
+            throw new IllegalArgumentException("storage " + b.registry.storage().getClass().getName()
+                    + " is no CollectableStorage: it cannot be collected online");
+        }
+        this.pass = new CollectionPass(b.registry, collectable.collection(), b.clock, b.grace, b.untagged,
+                b.checkpoint, b.logger);
         this.onReport = b.onReport;
     }
 

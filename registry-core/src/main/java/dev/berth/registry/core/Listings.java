@@ -103,7 +103,7 @@ final class Listings {
         }
         List<Repository> visible = new java.util.ArrayList<>();
         // one past n tells whether there is more
-        options.storage().manifests().forEachRepository(last, MAX_PAGE, repo -> {
+        Repositories.forEach(options.storage().manifests(), last, MAX_PAGE, repo -> {
             if (skipUpTo.map(p -> repo.name().compareTo(p) > 0).orElse(true) && ex.mayList(repo)) {
                 visible.add(repo);
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.spi.PushedManifest;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.registry.api.Digest;
@@ -27,7 +28,7 @@ final class ManifestParser {
     }
 
     /** A validated manifest and the content it needs present in the repository. */
-    record Parsed(Manifest manifest, List<Dependency> dependencies) {
+    record Parsed(PushedManifest manifest, List<Dependency> dependencies) {
     }
 
     private ManifestParser() {
@@ -109,8 +110,8 @@ final class ManifestParser {
                 external.remove(d.digest()); // also listed as a required descriptor
             }
         });
-        Manifest manifest = new Manifest(digest, type, content, references, subject, artifactType,
-                annotations(root), external);
+        PushedManifest manifest = new PushedManifest(new Manifest(digest, type, content), references, subject,
+                artifactType, annotations(root), external);
         return new Parsed(manifest, dependencies);
     }
 

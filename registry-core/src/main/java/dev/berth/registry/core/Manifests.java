@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.spi.ExternalContent;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.MediaType;
 import dev.berth.registry.api.Reference;
@@ -94,13 +96,13 @@ final class Manifests {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest hashes to " + digest + ", not " + expected);
         }
         ManifestParser.Parsed parsed = ManifestParser.parse(content, contentType, digest);
-        Manifest manifest = parsed.manifest();
+        PushedManifest manifest = parsed.manifest();
         if (options.blobOverride().isPresent()) {
             // the storage never sees the override's blobs: core checks them, the storage only
             // the child manifests it holds itself
             checkDependencies(repo, parsed.dependencies());
             manifest = withBlobsExternal(manifest, parsed.dependencies());
-        } else if (store().requiresReferencedContent()) {
+        } else if (!(store() instanceof ExternalContent)) {
             checkDependencies(repo, parsed.dependencies());
         }
         Set<Tag> tags = new LinkedHashSet<>();
@@ -147,7 +149,7 @@ final class Manifests {
     }
 
     /** {@code manifest} with its blob references marked external: kept if present, not required of the storage. */
-    private static Manifest withBlobsExternal(Manifest manifest, List<ManifestParser.Dependency> dependencies) {
+    private static PushedManifest withBlobsExternal(PushedManifest manifest, List<ManifestParser.Dependency> dependencies) {
         Set<Digest> blobs = new LinkedHashSet<>(manifest.external());
         for (ManifestParser.Dependency dep : dependencies) {
             if (!dep.manifest()) {
@@ -155,8 +157,8 @@ final class Manifests {
             }
         }
         blobs.retainAll(manifest.references());
-        return new Manifest(manifest.digest(), manifest.mediaType(), manifest.content(), manifest.references(),
-                manifest.subject(), manifest.artifactType(), manifest.annotations(), blobs);
+        return new PushedManifest(manifest.manifest(), manifest.references(), manifest.subject(),
+                manifest.artifactType(), manifest.annotations(), blobs);
     }
 
     /**

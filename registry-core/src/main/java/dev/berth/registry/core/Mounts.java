@@ -47,7 +47,7 @@ final class Mounts {
             throws IOException {
         int[] looked = {0};
         boolean[] mounted = {false};
-        options.storage().manifests().forEachRepository(Optional.empty(), 1000, from -> {
+        Repositories.forEach(options.storage().manifests(), Optional.empty(), 1000, from -> {
             if (ex.mayPull(from)) {
                 try {
                     mounter.mount(from, repo, digest);

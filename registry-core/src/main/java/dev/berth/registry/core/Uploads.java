@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.spi.PartSizedUploads;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobPutHandler;
@@ -60,6 +61,12 @@ final class Uploads {
         if (digest.isPresent()) {
             algorithm = digest.get().algorithm();
         }
+        if (digest.isPresent() && options.blobs() instanceof BlobPutHandler put) {
+            // end-4b: the whole blob in one POST goes straight to the backend: no session, nothing to clean up
+            put.put(repo, digest.get(), new VerifyingInputStream(ex.body(), digest.get(), -1));
+            blobCreated(ex, repo, digest.get());
+            return;
+        }
         String id = newId();
         if (digest.isEmpty()) { // a single-request push leaves no session open: never refused for open ones
             limits.admit(UploadLimits.client(ex), id, options.storage().uploads());
@@ -83,9 +90,8 @@ final class Uploads {
             blobCreated(ex, repo, digest.get());
             return;
         }
-        long minimumChunk = options.storage().uploads().minimumChunkLength();
-        if (minimumChunk > 0) {
-            ex.header("OCI-Chunk-Min-Length", Long.toString(minimumChunk));
+        if (options.storage().uploads() instanceof PartSizedUploads parts) {
+            ex.header("OCI-Chunk-Min-Length", Long.toString(parts.minimumChunkLength()));
         }
         uploadStatus(ex, upload, 0, 202);
     }

@@ -74,7 +74,7 @@ class CrashSafetyIT {
                         + "Content-Length: " + content.length + "\r\n\r\n");
                 out.write(content, 0, content.length / 2);
                 out.flush();
-                awaitUploadBytes(dir.resolve("data/uploads"));
+                awaitBytesUnder(dir.resolve("data/tmp")); // the put spools the body there until it is whole
                 server.kill9();
             }
         }
@@ -148,16 +148,16 @@ class CrashSafetyIT {
         }
     }
 
-    private static void awaitUploadBytes(Path uploads) throws Exception {
+    private static void awaitBytesUnder(Path where) throws Exception {
         for (int i = 0; i < 1000; i++) {
-            try (Stream<Path> files = Files.walk(uploads)) {
-                if (files.anyMatch(p -> p.getFileName().toString().equals("data") && sizeOf(p) > 0)) {
+            try (Stream<Path> files = Files.walk(where)) {
+                if (files.anyMatch(p -> Files.isRegularFile(p) && sizeOf(p) > 0)) {
                     return;
                 }
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("the server never started writing the upload");
+        throw new AssertionError("the server never started writing the blob under " + where);
     }
 
     private static long sizeOf(Path p) {

@@ -3,7 +3,7 @@ package dev.berth.registry.server;
 
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.server.cli.Main;
-import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectionHandler;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.MediaType;
 import dev.berth.registry.api.Repository;
@@ -17,7 +18,7 @@ import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Collector.Phase;
 import dev.berth.registry.core.Collector.Report;
 import dev.berth.registry.core.Registry;
-import dev.berth.registry.spi.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -45,8 +46,8 @@ abstract class CollectionProtocol extends ProtocolContracts {
 
     @BeforeEach
     void requireCollection() {
-        assumeTrue(storage().collection().isPresent(), () -> storage().getClass().getName()
-                + " offers no CollectionHandler (Storage.collection() is empty): online GC checks are skipped");
+        assumeTrue(storage() instanceof CollectableStorage, () -> storage().getClass().getName()
+                + " offers no CollectionHandler (no CollectableStorage): online GC checks are skipped");
     }
 
     @Override
@@ -93,7 +94,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
         return pausedAt(phase, kind, repository, r -> false, action);
     }
 
-    @ParameterizedTest(name = "gc-safe-1: a manifest arriving at {0} (blob phase) keeps its blobs")
+    @ParameterizedTest(name = "gc-superset, gc-rescue: a manifest arriving at {0} (blob phase) keeps its blobs")
     @EnumSource(value = Phase.class, names = {"LISTED", "CLAIMED", "RECHECKED"})
     void manifestArrivesDuringBlobSweep(Phase phase) throws Exception {
         GcImage image = new GcImage(http, "gc/arrive", 1).pushBlobs();
@@ -105,7 +106,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-safe-2: a manifest arriving after its blobs were swept gets MANIFEST_BLOB_UNKNOWN; pushing again works")
+    @DisplayName("manifest-put-5: a manifest arriving after its blobs were swept gets MANIFEST_BLOB_UNKNOWN; pushing again works")
     void manifestAfterSweepIsRefused() throws Exception {
         GcImage image = new GcImage(http, "gc/late", 2).pushBlobs();
         Report report = collectNow(Duration.ZERO);
@@ -117,7 +118,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
         image.assertIntact("after collecting again");
     }
 
-    @ParameterizedTest(name = "gc-safe-3: a blob pushed again at {0} survives the pass")
+    @ParameterizedTest(name = "gc-rescue: a blob pushed again at {0} survives the pass")
     @EnumSource(value = Phase.class, names = {"CLAIMED", "RECHECKED"})
     void blobRepushedWhileClaimed(Phase phase) throws Exception {
         byte[] blob = Content.random(3, 1000);
@@ -135,7 +136,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-safe-4: a mount from a repository whose blob is claimed rescues it; a manifest in the target then holds")
+    @DisplayName("gc-rescue: a mount from a repository whose blob is claimed rescues it; a manifest in the target then holds")
     void mountDuringSweep() throws Exception {
         byte[] config = "{\"seed\":4}".getBytes();
         http.pushBlob("gc/mount-a", config);
@@ -154,7 +155,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-safe-5: a tag moved during marking: the newly tagged manifest and the re-tagged one both hold")
+    @DisplayName("gc-superset: a tag moved during marking: the newly tagged manifest and the re-tagged one both hold")
     void tagMovedDuringMark() throws Exception {
         GcImage first = new GcImage(http, "gc/tags", 51).pushBlobs();
         GcImage second = new GcImage(http, "gc/tags", 52).pushBlobs();
@@ -171,7 +172,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
                 header(http.head("/v2/gc/tags/manifests/latest", "Accept", OCI), "Docker-Content-Digest"));
     }
 
-    @ParameterizedTest(name = "gc-safe-6: an index pushed at {0} over its claimed untagged child keeps the child and its blobs")
+    @ParameterizedTest(name = "gc-rescue, manifest-put-5: an index pushed at {0} over its claimed untagged child keeps the child and its blobs")
     @EnumSource(value = Phase.class, names = {"CLAIMED", "RECHECKED"})
     void indexOverClaimedChild(Phase phase) throws Exception {
         GcImage child = new GcImage(http, "gc/index", 6).pushBlobs();
@@ -186,7 +187,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-safe-7: two collectors at once: the one that loses its claims sweeps nothing, the store stays whole")
+    @DisplayName("gc-claim, gc-sweep: two collectors at once: the one that loses its claims sweeps nothing, the store stays whole")
     void twoCollectorsAtOnce() throws Exception {
         GcImage kept = new GcImage(http, "gc/two", 71).pushBlobs();
         expect(kept.putManifest("v1"), 201, "referenced image");
@@ -206,7 +207,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-8: the grace period protects new content; dry runs report and sweep nothing; bytes are counted")
+    @DisplayName("gc-blobs: the grace period (from lastUsed) protects new content; dry runs report and sweep nothing; bytes are counted")
     void gracePeriodAndDryRun() throws Exception {
         byte[] blob = Content.random(8, 5000);
         Digest digest = http.pushBlob("gc/grace", blob);
@@ -228,7 +229,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-9: a deleted manifest's blobs are collected; content another repository links stays")
+    @DisplayName("gc-sweep: a deleted manifest's blobs are collected; content another repository links stays")
     void deletedManifestAndSharedContent() throws Exception {
         GcImage image = new GcImage(http, "gc/del-a", 9).pushBlobs();
         expect(image.putManifest("v1"), 201, "image in a");
@@ -251,7 +252,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-10: abandoned uploads are purged by last activity")
+    @DisplayName("uploads-3: abandoned uploads are purged by last activity")
     void abandonedUploads() throws Exception {
         String location = header(http.post("/v2/gc/uploads/blobs/uploads/", new byte[0]), "Location");
         expect(http.patch(location, new byte[] {1, 2, 3}, "Content-Range", "0-2"), 202, "chunk");
@@ -265,7 +266,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
     }
 
     @Test
-    @DisplayName("gc-11: untagged manifests stay unless the repository opted in; then they go with their blobs and referrers")
+    @DisplayName("gc-manifests: untagged manifests stay unless the repository opted in; then they go with their blobs and referrers")
     void untaggedPolicy() throws Exception {
         GcImage tagged = new GcImage(http, "gc/untagged", 111).pushBlobs();
         expect(tagged.putManifest("v1"), 201, "tagged");

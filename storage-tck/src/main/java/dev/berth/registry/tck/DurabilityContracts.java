@@ -10,6 +10,7 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.Upload;
@@ -63,8 +64,8 @@ abstract class DurabilityContracts extends Contracts {
         Digest blobDigest = Digest.sha256(blob);
         require(storage().blobs(), BlobPutHandler.class).put(A, blobDigest,
                 new VerifyingInputStream(new ByteArrayInputStream(blob), blobDigest, blob.length));
-        Manifest subject = ManifestContracts.manifest("durable-subject");
-        Manifest referrer = ManifestContracts.manifest("durable-sbom", Optional.of(subject.digest()),
+        PushedManifest subject = ManifestContracts.manifest("durable-subject");
+        PushedManifest referrer = ManifestContracts.manifest("durable-sbom", Optional.of(subject.digest()),
                 Optional.of("application/vnd.example.sbom"), Map.of());
         storage().manifests().put(A, subject, Set.of(new Tag("v1")));
         storage().manifests().put(A, referrer, Set.of());
@@ -107,8 +108,8 @@ abstract class DurabilityContracts extends Contracts {
     @Test
     @DisplayName("durable-3: what was deleted or untagged before a restart stays gone after it")
     void removalsSurvive() throws IOException {
-        Manifest deleted = ManifestContracts.manifest("durable-deleted");
-        Manifest kept = ManifestContracts.manifest("durable-kept");
+        PushedManifest deleted = ManifestContracts.manifest("durable-deleted");
+        PushedManifest kept = ManifestContracts.manifest("durable-kept");
         storage().manifests().put(A, deleted, Set.of(new Tag("gone")));
         storage().manifests().put(A, kept, Set.of(new Tag("kept"), new Tag("untagged")));
         storage().manifests().delete(A, deleted.digest());

@@ -7,7 +7,7 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Collector.Phase;
 import dev.berth.registry.core.Collector.Report;
-import dev.berth.registry.spi.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

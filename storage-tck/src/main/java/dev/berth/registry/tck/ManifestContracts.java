@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Descriptor;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.MediaType;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
@@ -35,27 +37,27 @@ abstract class ManifestContracts extends Contracts {
         return storage().manifests();
     }
 
-    static Manifest manifest(String unique) {
+    static PushedManifest manifest(String unique) {
         return manifest(unique, Optional.empty(), Optional.empty(), Map.of());
     }
 
-    static Manifest manifest(String unique, Optional<Digest> subject, Optional<String> artifactType,
+    static PushedManifest manifest(String unique, Optional<Digest> subject, Optional<String> artifactType,
                              Map<String, String> annotations) {
         byte[] content = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"x\":\"" + unique
                 + "\"}").getBytes(StandardCharsets.UTF_8);
         Digest external = Digest.sha256(unique.getBytes(StandardCharsets.UTF_8)); // not required: never pushed
-        return new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content, Set.of(external), subject,
+        return new PushedManifest(new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content), Set.of(external), subject,
                 artifactType, annotations, Set.of(external));
     }
 
     @Test
     @DisplayName("manifest-put-5: with a CollectionHandler, a manifest whose required reference is missing is refused")
     void requiredReferences() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(storage().collection().isPresent(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(storage() instanceof CollectableStorage,
                 "manifest-put-5 applies to backends with a CollectionHandler");
         byte[] content = "{\"schemaVersion\":2,\"x\":\"needs\"}".getBytes(StandardCharsets.UTF_8);
         Digest missing = Digest.sha256("never pushed".getBytes(StandardCharsets.UTF_8));
-        Manifest m = new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content, Set.of(missing),
+        PushedManifest m = new PushedManifest(new Manifest(Digest.sha256(content), MediaType.OCI_MANIFEST, content), Set.of(missing),
                 Optional.empty(), Optional.empty(), Map.of());
         NotFoundException e = assertThrows(NotFoundException.class, () -> manifests().put(A, m, Set.of(new Tag("t"))),
                 "manifest-put-5: a put must check required references (a collector may have swept them)");
@@ -67,7 +69,7 @@ abstract class ManifestContracts extends Contracts {
     @Test
     @DisplayName("manifest-get-1: the exact bytes and media type come back")
     void putGet() throws IOException {
-        Manifest m = manifest("one");
+        PushedManifest m = manifest("one");
         manifests().put(A, m, Set.of());
         Manifest back = manifests().get(A, m.digest());
         assertArrayEquals(m.content(), back.content(), "manifest-get-1: a manifest must be stored byte for byte");
@@ -77,7 +79,7 @@ abstract class ManifestContracts extends Contracts {
     @Test
     @DisplayName("manifest-get-2: unknown digest or other repository throws NotFoundException")
     void unknown() throws IOException {
-        Manifest m = manifest("two");
+        PushedManifest m = manifest("two");
         assertThrows(NotFoundException.class, () -> manifests().get(A, m.digest()), "manifest-get-2: never stored");
         manifests().put(A, m, Set.of());
         assertThrows(NotFoundException.class, () -> manifests().get(B, m.digest()),
@@ -88,8 +90,8 @@ abstract class ManifestContracts extends Contracts {
     @DisplayName("tag-1, manifest-put-1: a tag resolves to the last manifest put with it")
     void tagOverwrite() throws IOException {
         Tag latest = new Tag("latest");
-        Manifest first = manifest("first");
-        Manifest second = manifest("second");
+        PushedManifest first = manifest("first");
+        PushedManifest second = manifest("second");
         manifests().put(A, first, Set.of(latest));
         assertEquals(first.digest(), manifests().resolve(A, latest), "tag-1: tag must resolve to the manifest put with it");
         manifests().put(A, second, Set.of(latest, new Tag("v2")));
@@ -103,8 +105,8 @@ abstract class ManifestContracts extends Contracts {
     @Test
     @DisplayName("manifest-delete-1: delete removes the manifest and every tag pointing at it")
     void deleteManifest() throws IOException {
-        Manifest m = manifest("del");
-        Manifest other = manifest("keep");
+        PushedManifest m = manifest("del");
+        PushedManifest other = manifest("keep");
         manifests().put(A, m, Set.of(new Tag("a"), new Tag("b")));
         manifests().put(A, other, Set.of(new Tag("c")));
         manifests().put(B, m, Set.of(new Tag("a")));
@@ -121,7 +123,7 @@ abstract class ManifestContracts extends Contracts {
     @Test
     @DisplayName("tag-delete-1: untag removes the tag only")
     void untag() throws IOException {
-        Manifest m = manifest("untag");
+        PushedManifest m = manifest("untag");
         manifests().put(A, m, Set.of(new Tag("x")));
         manifests().untag(A, new Tag("x"));
         assertThrows(NotFoundException.class, () -> manifests().resolve(A, new Tag("x")), "tag-delete-1: tag gone");
@@ -134,7 +136,7 @@ abstract class ManifestContracts extends Contracts {
     void tagListing() throws IOException {
         assertThrows(NotFoundException.class, () -> manifests().tags(A, Optional.empty(), 10),
                 "tags-2: listing tags of a repository with no content must throw NotFoundException");
-        Manifest m = manifest("tags");
+        PushedManifest m = manifest("tags");
         List<String> names = List.of("b", "A", "a", "1.0", "_x", "Z9", "latest", "v1.2.3-rc_1");
         Set<Tag> tags = new java.util.HashSet<>();
         names.forEach(n -> tags.add(new Tag(n)));
@@ -188,9 +190,9 @@ abstract class ManifestContracts extends Contracts {
     void referrers() throws IOException {
         Digest subject = Digest.sha256("the subject".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(), manifests().referrers(A, subject), "referrers-1: none yet means an empty list");
-        Manifest sbom = manifest("sbom", Optional.of(subject), Optional.of("application/vnd.example.sbom"),
+        PushedManifest sbom = manifest("sbom", Optional.of(subject), Optional.of("application/vnd.example.sbom"),
                 Map.of("org.example.kind", "sbom"));
-        Manifest sig = manifest("sig", Optional.of(subject), Optional.of("application/vnd.example.sig"), Map.of());
+        PushedManifest sig = manifest("sig", Optional.of(subject), Optional.of("application/vnd.example.sig"), Map.of());
         manifests().put(A, sbom, Set.of());
         manifests().put(A, sig, Set.of());
         List<Descriptor> listed = manifests().referrers(A, subject);

@@ -3,6 +3,7 @@ package dev.berth.registry.tck;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
@@ -83,7 +84,7 @@ public abstract class StorageTck {
                 BlobMountHandler.class)) {
             (capability.isInstance(storage.blobs()) ? found : missing).add(capability.getSimpleName());
         }
-        String collection = storage.collection().isPresent() ? "CollectionHandler" : "no CollectionHandler";
+        String collection = storage instanceof CollectableStorage ? "CollectionHandler" : "no CollectionHandler";
         report.publishEntry("capabilities", String.join(", ", found) + ", " + collection);
         report.publishEntry("missing capabilities (their checks are skipped)",
                 missing.isEmpty() ? "none" : String.join(", ", missing));

@@ -11,6 +11,7 @@ import dev.berth.registry.api.MediaType;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
@@ -76,7 +77,7 @@ final class OciLayoutManifests implements ManifestHandler {
         for (JsonNode entry : entries(repo)) {
             if (entry.get("digest").asText().equals(digest.toString())) {
                 byte[] content = Files.readAllBytes(storage.blob(repo, digest));
-                return Manifest.stored(digest, new MediaType(entry.get("mediaType").asText()), content);
+                return new Manifest(digest, new MediaType(entry.get("mediaType").asText()), content);
             }
         }
         throw new NotFoundException("manifest " + digest + " is not in layout " + repo);
@@ -93,7 +94,7 @@ final class OciLayoutManifests implements ManifestHandler {
     }
 
     @Override
-    public synchronized void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
+    public synchronized void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws IOException {
         storage.ensureLayout(repo);
         storage.publish(storage.writeTmp(manifest.content()), storage.blob(repo, manifest.digest()));
         ArrayNode entries = entries(repo);
@@ -115,7 +116,7 @@ final class OciLayoutManifests implements ManifestHandler {
         save(repo, entries);
     }
 
-    private static ObjectNode entry(Manifest manifest, Optional<String> tag) {
+    private static ObjectNode entry(PushedManifest manifest, Optional<String> tag) {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("mediaType", manifest.mediaType().value());
         entry.put("digest", manifest.digest().toString());

@@ -14,6 +14,7 @@ import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.tck.StorageTck;
@@ -158,7 +159,7 @@ final class BrokenBackends {
                 }
 
                 @Override
-                public void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
+                public void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws IOException {
                     m.put(repo, manifest, tags);
                 }
 

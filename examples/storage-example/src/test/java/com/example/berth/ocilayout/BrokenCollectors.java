@@ -5,8 +5,9 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.CollectionHandler;
-import dev.berth.registry.spi.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectableStorage;
+import dev.berth.registry.spi.gc.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Storage;
@@ -31,13 +32,13 @@ final class BrokenCollectors {
     }
 
     /** The memory backend, its collection handler reachable for one method to be broken. */
-    static class Delegating implements Storage, CollectionHandler {
+    static class Delegating implements CollectableStorage, CollectionHandler {
         final Storage real;
         final CollectionHandler collection;
 
         Delegating() throws IOException {
             this.real = StorageProvider.named("memory").open(StorageConfig.empty());
-            this.collection = real.collection().orElseThrow();
+            this.collection = ((CollectableStorage) real).collection();
         }
 
         @Override
@@ -56,8 +57,8 @@ final class BrokenCollectors {
         }
 
         @Override
-        public Optional<CollectionHandler> collection() {
-            return Optional.of(this);
+        public CollectionHandler collection() {
+            return this;
         }
 
         @Override

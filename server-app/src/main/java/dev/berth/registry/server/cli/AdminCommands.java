@@ -13,7 +13,9 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
-import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.core.Repositories;
+import dev.berth.registry.spi.gc.CollectableStorage;
+import dev.berth.registry.spi.gc.CollectionHandler;
 import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.Storage;
 import java.io.InputStream;
@@ -50,7 +52,7 @@ final class AdminCommands {
 
     private static List<Repository> repositories(Storage storage) throws java.io.IOException {
         List<Repository> all = new ArrayList<>();
-        storage.manifests().forEachRepository(Optional.empty(), 1000, all::add);
+        Repositories.forEach(storage.manifests(), Optional.empty(), 1000, all::add);
         return all;
     }
 
@@ -99,8 +101,11 @@ final class AdminCommands {
         public Integer call() throws Exception {
             PrintStream err = System.err;
             try (Storage storage = main.storageSettings().open()) {
-                CollectionHandler index = storage.collection().orElseThrow(() -> new IllegalArgumentException(
-                        "storage " + main.storageSettings().name() + " cannot list its blobs (no CollectionHandler)"));
+                if (!(storage instanceof CollectableStorage collectable)) {
+                    throw new IllegalArgumentException("storage " + main.storageSettings().name()
+                            + " cannot list its blobs (no CollectableStorage)");
+                }
+                CollectionHandler index = collectable.collection();
                 List<Repository> repos = repositories(storage);
                 int checked = 0;
                 long bytes = 0;

@@ -11,6 +11,7 @@ import dev.berth.registry.server.ops.Observability;
 import dev.berth.registry.server.ops.ReadOnlySignal;
 import dev.berth.registry.server.ops.Webhooks;
 import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.gc.CollectableStorage;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -131,7 +132,7 @@ final class Serve {
     }
 
     private Optional<Collector> collector(Registry registry, Observability observability) {
-        if (registry.storage().collection().isEmpty()) {
+        if (!(registry.storage() instanceof CollectableStorage)) {
             out.println("Berth: storage " + settings.storage().name()
                     + " cannot be collected online; garbage collection is off");
             return Optional.empty();

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
@@ -164,33 +164,9 @@ public final class Observability {
         BlobHandler blobs = proxy(storage.blobs(), backend);
         ManifestHandler manifests = proxy(storage.manifests(), backend);
         UploadHandler uploads = proxy(storage.uploads(), backend);
-        Optional<CollectionHandler> collection = storage.collection().map(c -> proxy(c, backend));
-        return new Storage() {
-            @Override
-            public BlobHandler blobs() {
-                return blobs;
-            }
-
-            @Override
-            public ManifestHandler manifests() {
-                return manifests;
-            }
-
-            @Override
-            public UploadHandler uploads() {
-                return uploads;
-            }
-
-            @Override
-            public Optional<CollectionHandler> collection() {
-                return collection;
-            }
-
-            @Override
-            public void close() throws IOException {
-                storage.close();
-            }
-        };
+        return storage instanceof CollectableStorage collectable
+                ? CollectableStorage.of(blobs, manifests, uploads, proxy(collectable.collection(), backend), storage)
+                : Storage.of(blobs, manifests, uploads, storage);
     }
 
     /** A proxy with exactly the target's interfaces, so core's capability checks see what the backend offers. */

@@ -3,7 +3,7 @@ package dev.berth.registry.storage.disk;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
-import dev.berth.registry.spi.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;

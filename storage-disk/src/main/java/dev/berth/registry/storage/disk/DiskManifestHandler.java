@@ -6,6 +6,7 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
@@ -84,7 +85,7 @@ final class DiskManifestHandler implements ManifestHandler {
                 throw new IOException("manifest file " + path + " does not hash to " + digest
                         + ": it is corrupt (bit rot or tampering); push the manifest again");
             }
-            Manifest manifest = Manifest.stored(digest, facts.mediaType(), content);
+            Manifest manifest = new Manifest(digest, facts.mediaType(), content);
             cache.put(new Key(repo, digest), manifest);
             return manifest;
         } finally {
@@ -107,7 +108,7 @@ final class DiskManifestHandler implements ManifestHandler {
     }
 
     @Override
-    public void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
+    public void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws IOException {
         Set<Digest> inUse = new java.util.HashSet<>(manifest.references());
         inUse.add(manifest.digest());
         long put = puts.incrementAndGet();
@@ -131,7 +132,7 @@ final class DiskManifestHandler implements ManifestHandler {
         }
     }
 
-    private void store(Repository repo, Manifest manifest, Set<Tag> tagged) throws IOException {
+    private void store(Repository repo, PushedManifest manifest, Set<Tag> tagged) throws IOException {
         Digest digest = manifest.digest();
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
@@ -146,7 +147,7 @@ final class DiskManifestHandler implements ManifestHandler {
             } else {
                 Durable.write(layout.tmp(), layout.manifest(repo, digest), Facts.encodeWithContent(manifest));
                 claims.clear(Claims.manifest(repo, digest)); // gc-rescue: a new file, a new version
-                cache.put(new Key(repo, digest), Manifest.stored(digest, manifest.mediaType(), manifest.content()));
+                cache.put(new Key(repo, digest), manifest.manifest());
             }
         } finally {
             lock.unlock();

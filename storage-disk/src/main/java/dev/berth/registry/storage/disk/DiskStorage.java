@@ -2,7 +2,8 @@
 package dev.berth.registry.storage.disk;
 
 import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectableStorage;
+import dev.berth.registry.spi.gc.CollectionHandler;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
@@ -19,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** The disk backend; see {@link Layout} for the files. */
-public final class DiskStorage implements Storage {
+public final class DiskStorage implements CollectableStorage {
     private final DiskBlobHandler blobs;
     private final DiskManifestHandler manifests;
     private final DiskUploadHandler uploads;
@@ -107,8 +108,8 @@ public final class DiskStorage implements Storage {
     }
 
     @Override
-    public Optional<CollectionHandler> collection() {
-        return Optional.of(collection);
+    public CollectionHandler collection() {
+        return collection;
     }
 
     @Override

@@ -4,7 +4,7 @@ package dev.berth.registry.storage.disk;
 import dev.berth.registry.api.Descriptor;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.MediaType;
-import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -24,7 +24,7 @@ import java.util.Set;
 record Facts(MediaType mediaType, long size, Optional<Digest> subject, Optional<String> artifactType,
              Map<String, String> annotations, Set<Digest> references) {
 
-    static Facts of(Manifest m) {
+    static Facts of(PushedManifest m) {
         return new Facts(m.mediaType(), m.content().length, m.subject(), m.artifactType(), m.annotations(),
                 m.references());
     }
@@ -45,7 +45,7 @@ record Facts(MediaType mediaType, long size, Optional<Digest> subject, Optional<
     }
 
     /** The header, an empty line, and the manifest's bytes. */
-    static byte[] encodeWithContent(Manifest m) {
+    static byte[] encodeWithContent(PushedManifest m) {
         byte[] header = of(m).encode();
         byte[] file = new byte[header.length + 1 + m.content().length];
         System.arraycopy(header, 0, file, 0, header.length);

@@ -2,9 +2,9 @@
 package dev.berth.registry.storage.memory;
 
 import dev.berth.registry.api.Digest;
-import dev.berth.registry.spi.CollectionHandler.Item;
-import dev.berth.registry.spi.CollectionHandler.Kind;
-import dev.berth.registry.spi.CollectionHandler.State;
+import dev.berth.registry.spi.gc.CollectionHandler.Item;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler.State;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 

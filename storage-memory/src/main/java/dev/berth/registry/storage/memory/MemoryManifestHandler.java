@@ -6,14 +6,15 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import java.io.IOException;
-import dev.berth.registry.spi.CollectionHandler.Item;
-import dev.berth.registry.spi.CollectionHandler.Kind;
-import dev.berth.registry.spi.CollectionHandler.State;
-import dev.berth.registry.spi.CollectionHandler.StoredManifest;
+import dev.berth.registry.spi.gc.CollectionHandler.Item;
+import dev.berth.registry.spi.gc.CollectionHandler.Kind;
+import dev.berth.registry.spi.gc.CollectionHandler.State;
+import dev.berth.registry.spi.gc.CollectionHandler.StoredManifest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /** Manifests, tags and referrers per repository, guarded by the repository's monitor. */
 final class MemoryManifestHandler implements ManifestHandler {
     private static final class RepoState {
-        final Map<Digest, Manifest> manifests = new ConcurrentHashMap<>();
+        final Map<Digest, PushedManifest> manifests = new ConcurrentHashMap<>();
         final NavigableMap<Tag, Digest> tags = new ConcurrentSkipListMap<>();
         final Map<Digest, Map<Digest, Descriptor>> referrers = new ConcurrentHashMap<>();
         final Map<Digest, Life> lives = new ConcurrentHashMap<>();
@@ -50,11 +51,11 @@ final class MemoryManifestHandler implements ManifestHandler {
     @Override
     public Manifest get(Repository repo, Digest digest) throws IOException {
         RepoState state = repos.get(repo);
-        Manifest m = state == null ? null : state.manifests.get(digest);
+        PushedManifest m = state == null ? null : state.manifests.get(digest);
         if (m == null) {
             throw new NotFoundException("manifest " + digest + " is not in " + repo);
         }
-        return m;
+        return m.manifest();
     }
 
     @Override
@@ -72,7 +73,7 @@ final class MemoryManifestHandler implements ManifestHandler {
      * collector sees either nothing of it or all of it, so no separate in-progress record is needed.
      */
     @Override
-    public void put(Repository repo, Manifest manifest, Set<Tag> tags) throws NotFoundException {
+    public void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws NotFoundException {
         RepoState state = state(repo);
         synchronized (state) {
             for (Digest required : manifest.required()) { // manifest-put-5
@@ -106,7 +107,7 @@ final class MemoryManifestHandler implements ManifestHandler {
 
     /** Removes a manifest, its tags and its referrers entry; call holding the state's monitor. */
     private static boolean remove(RepoState state, Digest digest) {
-        Manifest removed = state.manifests.remove(digest);
+        PushedManifest removed = state.manifests.remove(digest);
         if (removed == null) {
             return false;
         }

@@ -5,6 +5,7 @@ import com.google.auto.service.AutoService;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
+import dev.berth.registry.spi.gc.CollectableStorage;
 
 /** {@code memory}: everything on the heap, gone at exit. For tests and trials. */
 @AutoService(StorageProvider.class)
@@ -16,6 +17,9 @@ public final class MemoryStorageProvider implements StorageProvider {
 
     @Override
     public Storage open(StorageConfig config) {
-        return new MemoryStorage();
+        MemoryBlobHandler blobs = new MemoryBlobHandler();
+        MemoryManifestHandler manifests = new MemoryManifestHandler(blobs);
+        return CollectableStorage.of(blobs, manifests, new MemoryUploadHandler(blobs),
+                new MemoryCollection(blobs, manifests), () -> { });
     }
 }

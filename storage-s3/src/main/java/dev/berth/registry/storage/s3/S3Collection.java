@@ -4,7 +4,7 @@ package dev.berth.registry.storage.s3;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
-import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectionHandler;
 import dev.berth.registry.storage.s3.Bucket.Condition;
 import dev.berth.registry.storage.s3.Bucket.Entry;
 import dev.berth.registry.storage.s3.Bucket.Stored;

@@ -7,6 +7,7 @@ import dev.berth.registry.api.MediaType;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
+import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
@@ -45,7 +46,7 @@ final class S3ManifestHandler implements ManifestHandler {
     public Manifest get(Repository repo, Digest digest) throws IOException {
         ManifestRecord record = record(repo, digest).orElseThrow(() ->
                 new NotFoundException("manifest " + digest + " is not in " + repo)).record();
-        return Manifest.stored(digest, new MediaType(record.mediaType()), record.content());
+        return new Manifest(digest, new MediaType(record.mediaType()), record.content());
     }
 
     record Read(ManifestRecord record, String etag) {
@@ -70,7 +71,7 @@ final class S3ManifestHandler implements ManifestHandler {
     }
 
     @Override
-    public void put(Repository repo, Manifest manifest, Set<Tag> tags) throws IOException {
+    public void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws IOException {
         // gc-superset: announce the put before checking what it needs
         String marker = Keys.inFlight(repo) + manifest.digest().algorithm().id() + "-" + manifest.digest().encoded()
                 + "." + Long.toUnsignedString(Records.nonce(), 36);
@@ -100,7 +101,7 @@ final class S3ManifestHandler implements ManifestHandler {
     }
 
     /** Writes the manifest's record LIVE with a fresh version (a put of it is a use). */
-    private void store(Repository repo, Manifest manifest) throws IOException {
+    private void store(Repository repo, PushedManifest manifest) throws IOException {
         String key = Keys.manifest(repo, manifest.digest());
         ManifestRecord record = new ManifestRecord(Records.LIVE, Records.nonce(), links.now(),
                 manifest.mediaType().value(), manifest.content(),

@@ -2,7 +2,8 @@
 package dev.berth.registry.storage.s3;
 
 import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.CollectionHandler;
+import dev.berth.registry.spi.gc.CollectableStorage;
+import dev.berth.registry.spi.gc.CollectionHandler;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
@@ -12,7 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The opened S3 backend: every handler works on the bucket alone, so any number of nodes can share it. */
-final class S3Storage implements Storage {
+final class S3Storage implements CollectableStorage {
     private final Bucket bucket;
     private final S3BlobHandler blobs;
     private final S3ManifestHandler manifests;
@@ -50,8 +51,8 @@ final class S3Storage implements Storage {
     }
 
     @Override
-    public Optional<CollectionHandler> collection() {
-        return Optional.of(collection);
+    public CollectionHandler collection() {
+        return collection;
     }
 
     @Override

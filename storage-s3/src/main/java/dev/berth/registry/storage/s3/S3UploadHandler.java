@@ -4,7 +4,7 @@ package dev.berth.registry.storage.s3;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Upload;
-import dev.berth.registry.spi.UploadHandler;
+import dev.berth.registry.spi.PartSizedUploads;
 import dev.berth.registry.storage.s3.Bucket.Condition;
 import dev.berth.registry.storage.s3.Bucket.Stored;
 import dev.berth.registry.storage.s3.Records.Piece;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * add up to a part, so every byte goes to S3 at most twice; at commit the pieces become the
  * blob's data by server-side part copies, without moving the bytes through this node again.
  */
-final class S3UploadHandler implements UploadHandler {
+final class S3UploadHandler implements PartSizedUploads {
     /** S3's smallest part but the last. */
     static final long MIN_PART = 5L << 20;
 

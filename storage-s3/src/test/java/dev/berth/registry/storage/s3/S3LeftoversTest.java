@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.core.Registry;
+import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.tck.RegistryHttp;
 import java.io.ByteArrayInputStream;
@@ -52,11 +53,11 @@ class S3LeftoversTest {
             plant(bucket, marker, "{\"references\":[]}");
             Instant noGrace = Instant.now().minus(Duration.ofDays(1)); // only leftovers are at stake here
 
-            now.collection().orElseThrow().reclaimUnlinked(noGrace);
+            ((CollectableStorage) now).collection().reclaimUnlinked(noGrace);
             assertTrue(bucket.read(data).isPresent(), "under an hour old: maybe a push in progress elsewhere");
             assertTrue(bucket.read(marker).isPresent(), "under an hour old: maybe a manifest put in progress");
 
-            long freed = hourLater.collection().orElseThrow().reclaimUnlinked(noGrace);
+            long freed = ((CollectableStorage) hourLater).collection().reclaimUnlinked(noGrace);
             assertTrue(bucket.read(data).isEmpty(), "data no record names, an hour old: removed");
             assertTrue(bucket.read(marker).isEmpty(), "in-flight marker an hour old: removed");
             assertTrue(freed >= "bytes whose content record was never written".length(), "counted as freed: " + freed);

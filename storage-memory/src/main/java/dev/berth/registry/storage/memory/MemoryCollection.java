@@ -3,41 +3,21 @@ package dev.berth.registry.storage.memory;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
-import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.CollectionHandler;
-import dev.berth.registry.spi.ManifestHandler;
-import dev.berth.registry.spi.Storage;
-import dev.berth.registry.spi.UploadHandler;
+import dev.berth.registry.spi.gc.CollectionHandler;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** All state in maps; every capability of the SPI, online collection included. */
-final class MemoryStorage implements Storage, CollectionHandler {
-    private final MemoryBlobHandler blobs = new MemoryBlobHandler();
-    private final MemoryManifestHandler manifests = new MemoryManifestHandler(blobs);
-    private final MemoryUploadHandler uploads = new MemoryUploadHandler(blobs);
+/** Online collection of the memory backend: its items are the handlers' map entries. */
+final class MemoryCollection implements CollectionHandler {
+    private final MemoryBlobHandler blobs;
+    private final MemoryManifestHandler manifests;
 
-    @Override
-    public BlobHandler blobs() {
-        return blobs;
-    }
-
-    @Override
-    public ManifestHandler manifests() {
-        return manifests;
-    }
-
-    @Override
-    public UploadHandler uploads() {
-        return uploads;
-    }
-
-    @Override
-    public Optional<CollectionHandler> collection() {
-        return Optional.of(this);
+    MemoryCollection(MemoryBlobHandler blobs, MemoryManifestHandler manifests) {
+        this.blobs = blobs;
+        this.manifests = manifests;
     }
 
     @Override

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.berth.registry.spi;
+package dev.berth.registry.spi.gc;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
+import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.Storage;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Capability of a {@link Storage}: what an online collector needs to reclaim space while pushes
+ * What an online collector needs (a {@link CollectableStorage} hands it out) to reclaim space while pushes
  * and pulls go on, with no lock held across requests and no read-only window.
  *
  * <p>The unit of collection is an {@link Item}: a blob as linked into one repository, or a
