@@ -3,7 +3,6 @@ package dev.berth.registry.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Digest;
@@ -25,9 +24,7 @@ abstract class CollectionContracts extends Contracts {
     private static final Repository A = repo("tck/claims");
 
     private CollectionHandler collection() {
-        assumeTrue(storage() instanceof CollectableStorage, () -> storage().getClass().getName()
-                + " offers no CollectionHandler (no CollectableStorage): online GC checks are skipped");
-        return ((CollectableStorage) storage()).collection();
+        return require(storage(), CollectableStorage.class).collection();
     }
 
     private Item listed(CollectionHandler gc, Digest digest) throws IOException {

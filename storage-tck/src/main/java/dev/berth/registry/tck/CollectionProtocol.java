@@ -8,7 +8,6 @@ import static dev.berth.registry.tck.HttpTester.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Digest;
@@ -46,8 +45,7 @@ abstract class CollectionProtocol extends ProtocolContracts {
 
     @BeforeEach
     void requireCollection() {
-        assumeTrue(storage() instanceof CollectableStorage, () -> storage().getClass().getName()
-                + " offers no CollectionHandler (no CollectableStorage): online GC checks are skipped");
+        require(storage(), CollectableStorage.class);
     }
 
     @Override

@@ -51,12 +51,6 @@ abstract class DurabilityContracts extends Contracts {
         }
     }
 
-    private static byte[] read(Storage storage, Repository repo, Digest digest) throws IOException {
-        try (InputStream in = storage.blobs().get(repo, digest)) {
-            return in.readAllBytes();
-        }
-    }
-
     @Test
     @DisplayName("durable-1: blobs, manifests, tags and referrers stored before a restart read back the same after it")
     void storedContentSurvives() throws IOException {
@@ -70,7 +64,7 @@ abstract class DurabilityContracts extends Contracts {
         storage().manifests().put(A, subject, Set.of(new Tag("v1")));
         storage().manifests().put(A, referrer, Set.of());
         Storage after = restart();
-        assertArrayEquals(blob, found("durable-1 (BlobPutHandler.put, BlobHandler.get)", () -> read(after, A, blobDigest)),
+        assertArrayEquals(blob, found("durable-1 (BlobPutHandler.put, BlobHandler.get)", () -> BlobGroup.read(after.blobs(), A, blobDigest)),
                 "durable-1 (BlobPutHandler.put): a blob whose put returned must read back whole after a restart");
         Manifest back = found("durable-1 (ManifestHandler.put, get)", () -> after.manifests().get(A, subject.digest()));
         assertArrayEquals(subject.content(), back.content(),
