@@ -6,8 +6,6 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.SizeMismatchException;
 import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.BlobDeleteHandler;
-import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.FileBacked;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,31 +27,32 @@ final class Blobs {
     void get(Exchange ex) throws IOException {
         Repository repo = ex.repository();
         Digest digest = ex.pathDigest("digest");
-        BlobHandler blobs = options.blobs();
+        StorageView storage = options.view();
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("Content-Type", "application/octet-stream");
         ex.header("ETag", "\"" + digest + "\"");
         ex.header("Cache-Control", "max-age=31536000");
-        if (ex.isHead() && blobs instanceof BlobStatHandler stat) {
-            long size = stat.stat(repo, digest); // HEAD never opens the content
+        if (ex.isHead() && storage.stat().isPresent()) {
+            long size = storage.stat().get().stat(repo, digest); // HEAD never opens the content
             ex.response.setStatus(200);
             ex.header("Accept-Ranges", "bytes");
             ex.response.setContentLengthLong(size);
             return;
         }
-        try (InputStream in = blobs.get(repo, digest)) {
-            send(ex, blobs, repo, digest, in);
+        try (InputStream in = storage.blobs().get(repo, digest)) {
+            send(ex, storage, repo, digest, in);
         } catch (DigestMismatchException | SizeMismatchException e) {
             // stored content that fails its digest is the storage's fault, never the client's (a 500)
             throw new IOException("stored blob " + digest + " in " + repo + " is corrupt: " + e.getMessage(), e);
         }
     }
 
-    private static void send(Exchange ex, BlobHandler blobs, Repository repo, Digest digest, InputStream in)
+    private static void send(Exchange ex, StorageView storage, Repository repo, Digest digest, InputStream in)
             throws IOException {
         // a file-backed stream knows its size; others are asked through stat, if they can answer
         OptionalLong size = in instanceof FileBacked file ? OptionalLong.of(file.channel().size())
-                : blobs instanceof BlobStatHandler stat ? OptionalLong.of(stat.stat(repo, digest)) : OptionalLong.empty();
+                : storage.stat().isPresent() ? OptionalLong.of(storage.stat().get().stat(repo, digest))
+                : OptionalLong.empty();
         if (size.isEmpty()) {
             sendUnknownLength(ex, in);
             return;
@@ -154,9 +153,8 @@ final class Blobs {
     void delete(Exchange ex) throws IOException {
         Repository repo = ex.repository();
         Digest digest = ex.pathDigest("digest");
-        if (!(options.blobs() instanceof BlobDeleteHandler deleter)) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, "this registry's storage does not delete blobs");
-        }
+        BlobDeleteHandler deleter = options.view().delete().orElseThrow(() -> new RegistryException(
+                ErrorCode.UNSUPPORTED, "this registry's storage does not delete blobs"));
         deleter.delete(repo, digest);
         ex.status(202);
         ex.emit(options, RegistryEvent.Type.BLOB_DELETED, repo, digest, java.util.List.of(), null, 0);

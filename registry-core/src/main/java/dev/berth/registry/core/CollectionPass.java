@@ -89,7 +89,7 @@ final class CollectionPass {
         Instant cutoff = started.minus(grace);
         Tally tally = new Tally();
         logger.log(Level.DEBUG, () -> "gc: " + (dryRun ? "dry run" : "pass") + " started, grace " + grace);
-        Repositories.forEach(registry.storage().manifests(), Optional.empty(), Listings.MAX_PAGE, repo -> {
+        Repositories.forEach(registry.view().manifests(), Optional.empty(), Listings.MAX_PAGE, repo -> {
             tally.repositories++;
             tally.progress(repo);
             if (untagged.test(repo)) {

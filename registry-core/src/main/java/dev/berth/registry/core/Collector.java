@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
-import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.gc.CollectionHandler;
@@ -98,11 +97,10 @@ public final class Collector {
     private Collector(Builder b) {
         this.registry = b.registry;
         this.grace = b.grace;
-        if (!(b.registry.storage() instanceof CollectableStorage collectable)) {
-            throw new IllegalArgumentException("storage " + b.registry.storage().getClass().getName()
-                    + " is no CollectableStorage: it cannot be collected online");
-        }
-        this.pass = new CollectionPass(b.registry, collectable.collection(), b.clock, b.grace, b.untagged,
+        CollectionHandler collection = b.registry.view().collection().orElseThrow(() -> new IllegalArgumentException(
+                "storage " + b.registry.storage().getClass().getName()
+                + " is no CollectableStorage: it cannot be collected online"));
+        this.pass = new CollectionPass(b.registry, collection, b.clock, b.grace, b.untagged,
                 b.checkpoint, b.logger);
         this.onReport = b.onReport;
     }

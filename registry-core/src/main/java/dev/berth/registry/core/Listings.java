@@ -33,7 +33,7 @@ final class Listings {
         Optional<Tag> last = position.flatMap(Listings::asTag);
         Page<Tag> page = n == 0 ? emptyPageAfterCheck(repo)
                 : position.isPresent() && last.isEmpty() ? tagsAfter(repo, position.get(), n)
-                : options.storage().manifests().tags(repo, last, n);
+                : options.view().manifests().tags(repo, last, n);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", repo.name());
         ArrayNode tags = body.putArray("tags");
@@ -67,7 +67,7 @@ final class Listings {
         List<Tag> after = new java.util.ArrayList<>();
         Optional<Tag> from = Optional.empty();
         while (after.size() <= n) {
-            Page<Tag> page = options.storage().manifests().tags(repo, from, MAX_PAGE);
+            Page<Tag> page = options.view().manifests().tags(repo, from, MAX_PAGE);
             page.items().stream().filter(t -> t.value().compareTo(position) > 0).forEach(after::add);
             if (!page.more() || page.items().isEmpty()) {
                 break;
@@ -78,7 +78,7 @@ final class Listings {
     }
 
     private Page<Tag> emptyPageAfterCheck(Repository repo) throws IOException {
-        options.storage().manifests().tags(repo, Optional.empty(), 1); // NAME_UNKNOWN still applies
+        options.view().manifests().tags(repo, Optional.empty(), 1); // NAME_UNKNOWN still applies
         return new Page<>(List.of(), false);
     }
 
@@ -99,11 +99,11 @@ final class Listings {
     private Page<Repository> visibleRepositories(Exchange ex, Optional<Repository> last, Optional<String> skipUpTo,
                                                  int n) throws IOException {
         if (ex.caller.isEmpty() && skipUpTo.isEmpty()) {
-            return options.storage().manifests().repositories(last, n);
+            return options.view().manifests().repositories(last, n);
         }
         List<Repository> visible = new java.util.ArrayList<>();
         // one past n tells whether there is more
-        Repositories.forEach(options.storage().manifests(), last, MAX_PAGE, repo -> {
+        Repositories.forEach(options.view().manifests(), last, MAX_PAGE, repo -> {
             if (skipUpTo.map(p -> repo.name().compareTo(p) > 0).orElse(true) && ex.mayList(repo)) {
                 visible.add(repo);
             }
@@ -120,7 +120,7 @@ final class Listings {
                     + "use the referrers tag schema (" + Tag.referrersTag(subject) + ")", null);
         }
         Optional<String> artifactType = ex.query("artifactType").filter(s -> !s.isEmpty());
-        List<Descriptor> referrers = options.storage().manifests().referrers(repo, subject);
+        List<Descriptor> referrers = options.view().manifests().referrers(repo, subject);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("schemaVersion", 2);
         body.put("mediaType", MediaType.OCI_INDEX.value());

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
-import dev.berth.registry.spi.ExternalContent;
 import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.MediaType;
 import dev.berth.registry.api.Reference;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
-import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
@@ -32,7 +29,7 @@ final class Manifests {
     }
 
     private ManifestHandler store() {
-        return options.storage().manifests();
+        return options.view().manifests();
     }
 
     void get(Exchange ex) throws IOException {
@@ -102,7 +99,7 @@ final class Manifests {
             // the child manifests it holds itself
             checkDependencies(repo, parsed.dependencies());
             manifest = withBlobsExternal(manifest, parsed.dependencies());
-        } else if (!(store() instanceof ExternalContent)) {
+        } else if (!options.view().externalContent()) {
             checkDependencies(repo, parsed.dependencies());
         }
         Set<Tag> tags = new LinkedHashSet<>();
@@ -167,7 +164,7 @@ final class Manifests {
      */
     private void checkDependencies(Repository repo, List<ManifestParser.Dependency> dependencies) throws IOException {
         List<String> missing = new ArrayList<>();
-        BlobHandler blobs = options.blobs();
+        StorageView storage = options.view();
         for (ManifestParser.Dependency dep : dependencies) {
             if (dep.external()) {
                 continue; // non-distributable layer: its urls say where it lives
@@ -176,10 +173,10 @@ final class Manifests {
                 long stored = -1; // unknown without stat
                 if (dep.manifest()) {
                     stored = store().get(repo, dep.digest()).content().length;
-                } else if (blobs instanceof BlobStatHandler stat) {
-                    stored = stat.stat(repo, dep.digest());
+                } else if (storage.stat().isPresent()) {
+                    stored = storage.stat().get().stat(repo, dep.digest());
                 } else {
-                    blobs.get(repo, dep.digest()).close();
+                    storage.blobs().get(repo, dep.digest()).close();
                 }
                 if (stored >= 0 && stored != dep.size()) {
                     throw new RegistryException(ErrorCode.MANIFEST_INVALID, dep.where() + " declares size " + dep.size()

@@ -21,9 +21,10 @@ final class Mounts {
 
     /** Whether {@code digest} is now a blob of {@code repo}, mounted from {@code fromName} (or, if allowed, any). */
     boolean mount(Exchange ex, Repository repo, Digest digest, Optional<String> fromName) throws IOException {
-        if (!(options.blobs() instanceof BlobMountHandler mounter)) {
+        if (options.view().mount().isEmpty()) {
             return false;
         }
+        BlobMountHandler mounter = options.view().mount().get();
         if (fromName.isEmpty()) {
             return options.automaticCrossMount() && mountFromAnyRepository(ex, mounter, repo, digest);
         }
@@ -47,7 +48,7 @@ final class Mounts {
             throws IOException {
         int[] looked = {0};
         boolean[] mounted = {false};
-        Repositories.forEach(options.storage().manifests(), Optional.empty(), 1000, from -> {
+        Repositories.forEach(options.view().manifests(), Optional.empty(), 1000, from -> {
             if (ex.mayPull(from)) {
                 try {
                     mounter.mount(from, repo, digest);

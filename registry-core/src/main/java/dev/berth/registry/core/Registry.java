@@ -87,6 +87,10 @@ public final class Registry extends HttpServlet {
         return RouteTable.ROWS.stream().map(RouteTable.Row::id).toList();
     }
 
+    StorageView view() {
+        return options.view();
+    }
+
     /** The request journal, when the builder enabled it. */
     public Journal journal() {
         return options.journal().orElseThrow(() -> new IllegalStateException(
@@ -99,15 +103,11 @@ public final class Registry extends HttpServlet {
     }
 
     private static Storage inMemory() {
-        StorageProvider memory;
         try {
-            memory = StorageProvider.named("memory");
-        } catch (IllegalArgumentException e) {
+            return StorageProvider.named("memory").open(StorageConfig.empty());
+        } catch (IllegalArgumentException e) { // no provider of that name
             throw new IllegalStateException("Registry.builder() without .storage(...) stores in memory, which needs"
                     + " dev.berth:storage-memory on the class path (" + e.getMessage() + ")", e);
-        }
-        try {
-            return memory.open(StorageConfig.empty());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -116,6 +116,7 @@ public final class Registry extends HttpServlet {
     /** Go's options, in Java. None is required: without {@link Builder#storage} it is in memory. */
     public static final class Builder {
         private Storage storage;
+        private StorageObserver storageObserver;
         private BlobHandler blobOverride;
         private Logger logger = System.getLogger("dev.berth.registry");
         private Logger.Level requestLevel = Logger.Level.DEBUG;
@@ -265,6 +266,12 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /** Tells {@code observer} of every storage call: operation, duration, outcome (metrics, tracing). */
+        public Builder observeStorage(StorageObserver observer) {
+            this.storageObserver = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
         /** Starts in read-only mode (see {@link Registry#readOnly(boolean)}). */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
@@ -279,7 +286,9 @@ public final class Registry extends HttpServlet {
             if (storage == null) {
                 storage = inMemory();
             }
-            return new Registry(new RegistryOptions(storage, Optional.ofNullable(blobOverride), logger, requestLevel,
+            StorageView view = StorageView.of(storage, blobOverride != null ? blobOverride : storage.blobs(),
+                    Optional.ofNullable(storageObserver));
+            return new Registry(new RegistryOptions(storage, view, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warnings, referrers, automaticCrossMount, maxManifestBytes,
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
                     maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly)));

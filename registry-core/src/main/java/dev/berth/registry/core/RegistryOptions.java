@@ -11,17 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** What {@link Registry.Builder} collected; immutable. */
-record RegistryOptions(Storage storage, Optional<BlobHandler> blobOverride, Logger logger, Logger.Level requestLevel,
+/** What {@link Registry.Builder} collected; immutable. Routes call the storage through {@code view}. */
+record RegistryOptions(Storage storage, StorageView view, Optional<BlobHandler> blobOverride, Logger logger, Logger.Level requestLevel,
                        Warnings warnings, boolean referrers,
                        boolean automaticCrossMount, int maxManifestBytes, Duration uploadExpiry,
                        Optional<Journal> journal, List<Fault> faults, Optional<AccessControl> access,
                        int maxUploadSessionsPerClient, Duration uploadSessionIdle,
                        java.util.function.Consumer<RegistryEvent> events,
                        java.util.concurrent.atomic.AtomicBoolean readOnly) {
-
-    /** The blob handler routes use: the override if given, else the storage's. */
-    BlobHandler blobs() {
-        return blobOverride.orElse(storage.blobs());
-    }
 }

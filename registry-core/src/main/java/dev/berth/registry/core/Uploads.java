@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
-import dev.berth.registry.spi.PartSizedUploads;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobPutHandler;
@@ -43,7 +42,7 @@ final class Uploads {
 
     void start(Exchange ex) throws IOException {
         Repository repo = ex.repository();
-        if (options.blobOverride().isPresent() && !(options.blobOverride().get() instanceof BlobPutHandler)) {
+        if (options.blobOverride().isPresent() && options.view().put().isEmpty()) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 405, "this registry serves blobs from a read-only"
                     + " blob handler: pulls work, blob pushes do not", null);
         }
@@ -61,19 +60,19 @@ final class Uploads {
         if (digest.isPresent()) {
             algorithm = digest.get().algorithm();
         }
-        if (digest.isPresent() && options.blobs() instanceof BlobPutHandler put) {
+        if (digest.isPresent() && options.view().put().isPresent()) {
             // end-4b: the whole blob in one POST goes straight to the backend: no session, nothing to clean up
-            put.put(repo, digest.get(), new VerifyingInputStream(ex.body(), digest.get(), -1));
+            options.view().put().get().put(repo, digest.get(), new VerifyingInputStream(ex.body(), digest.get(), -1));
             blobCreated(ex, repo, digest.get());
             return;
         }
         String id = newId();
         if (digest.isEmpty()) { // a single-request push leaves no session open: never refused for open ones
-            limits.admit(UploadLimits.client(ex), id, options.storage().uploads());
+            limits.admit(UploadLimits.client(ex), id, options.view().uploads());
         }
         Upload upload;
         try {
-            upload = options.storage().uploads().create(repo, id);
+            upload = options.view().uploads().create(repo, id);
         } catch (IOException | RuntimeException e) {
             limits.release(id);
             throw e;
@@ -90,9 +89,8 @@ final class Uploads {
             blobCreated(ex, repo, digest.get());
             return;
         }
-        if (options.storage().uploads() instanceof PartSizedUploads parts) {
-            ex.header("OCI-Chunk-Min-Length", Long.toString(parts.minimumChunkLength()));
-        }
+        options.view().partSizes().ifPresent(parts ->
+                ex.header("OCI-Chunk-Min-Length", Long.toString(parts.minimumChunkLength())));
         uploadStatus(ex, upload, 0, 202);
     }
 
@@ -149,7 +147,7 @@ final class Uploads {
 
     int expire(Instant cutoff) throws IOException {
         hashes.forgetIdleBefore(cutoff);
-        return options.storage().uploads().expire(cutoff);
+        return options.view().uploads().expire(cutoff);
     }
 
     /**
@@ -169,9 +167,8 @@ final class Uploads {
                     + " bytes) hashes to " + actual + ", not " + digest);
         }
         if (options.blobOverride().isPresent()) {
-            if (!(options.blobOverride().get() instanceof BlobPutHandler put)) {
-                throw new RegistryException(ErrorCode.UNSUPPORTED, "this registry's blob handler does not store blobs");
-            }
+            BlobPutHandler put = options.view().put().orElseThrow(() -> new RegistryException(
+                    ErrorCode.UNSUPPORTED, "this registry's blob handler does not store blobs"));
             try (InputStream content = upload.read()) {
                 put.put(upload.repository(), digest, new VerifyingInputStream(content, digest, size));
             }
@@ -238,7 +235,7 @@ final class Uploads {
         if (!id.matches("[A-Za-z0-9_-]{1,128}")) {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "no such upload session");
         }
-        Upload upload = options.storage().uploads().open(id);
+        Upload upload = options.view().uploads().open(id);
         if (!upload.repository().equals(repo)) { // sessions are bound to the repository that opened them
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "no such upload session in " + repo);
         }

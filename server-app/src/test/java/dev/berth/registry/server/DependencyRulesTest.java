@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The server's rooms: the command line assembles authentication and operations, which know neither it nor each other. */
+/**
+ * The server's rooms: the command line assembles authentication and operations, which know neither it nor each other.
+ */
 class DependencyRulesTest {
     private static final JavaClasses SERVER = new ClassFileImporter().importPath(Path.of("target/classes"));
 
@@ -24,5 +26,10 @@ class DependencyRulesTest {
         noClasses().that().resideInAPackage("dev.berth.registry.server.ops..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.berth.registry.server.cli..", "dev.berth.registry.server.auth..", "picocli..")
                 .check(SERVER);
+    }
+
+    @Test
+    void storageIsObservedWithoutReflection() { // core's StorageObserver sees each call; proxies would hide capabilities
+        noClasses().should().dependOnClassesThat().belongToAnyOf(java.lang.reflect.Proxy.class).check(SERVER);
     }
 }

@@ -39,14 +39,14 @@ final class OciLayoutManifests implements ManifestHandler {
     static final String SUBJECT = "com.example.berth.subject";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final OciLayoutStorage storage;
+    private final OciLayoutBlobs files;
 
-    OciLayoutManifests(OciLayoutStorage storage) {
-        this.storage = storage;
+    OciLayoutManifests(OciLayoutBlobs files) {
+        this.files = files;
     }
 
     private Path indexFile(Repository repo) {
-        return storage.layout(repo).resolve("index.json");
+        return files.layout(repo).resolve("index.json");
     }
 
     private ArrayNode entries(Repository repo) throws IOException {
@@ -62,8 +62,8 @@ final class OciLayoutManifests implements ManifestHandler {
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaType.OCI_INDEX.value());
         index.set("manifests", entries);
-        storage.ensureLayout(repo);
-        storage.publish(storage.writeTmp(JSON.writeValueAsBytes(index)), indexFile(repo));
+        files.ensureLayout(repo);
+        files.publish(files.writeTmp(JSON.writeValueAsBytes(index)), indexFile(repo));
     }
 
     private static Optional<String> refName(JsonNode entry) {
@@ -76,7 +76,7 @@ final class OciLayoutManifests implements ManifestHandler {
     public synchronized Manifest get(Repository repo, Digest digest) throws IOException {
         for (JsonNode entry : entries(repo)) {
             if (entry.get("digest").asText().equals(digest.toString())) {
-                byte[] content = Files.readAllBytes(storage.blob(repo, digest));
+                byte[] content = Files.readAllBytes(files.blob(repo, digest));
                 return new Manifest(digest, new MediaType(entry.get("mediaType").asText()), content);
             }
         }
@@ -95,8 +95,8 @@ final class OciLayoutManifests implements ManifestHandler {
 
     @Override
     public synchronized void put(Repository repo, PushedManifest manifest, Set<Tag> tags) throws IOException {
-        storage.ensureLayout(repo);
-        storage.publish(storage.writeTmp(manifest.content()), storage.blob(repo, manifest.digest()));
+        files.ensureLayout(repo);
+        files.publish(files.writeTmp(manifest.content()), files.blob(repo, manifest.digest()));
         ArrayNode entries = entries(repo);
         boolean known = false;
         for (Iterator<JsonNode> it = entries.iterator(); it.hasNext(); ) {
@@ -158,7 +158,7 @@ final class OciLayoutManifests implements ManifestHandler {
 
     @Override
     public synchronized Page<Tag> tags(Repository repo, Optional<Tag> after, int limit) throws IOException {
-        if (!Files.exists(storage.layout(repo).resolve("oci-layout"))) {
+        if (!Files.exists(files.layout(repo).resolve("oci-layout"))) {
             throw new NotFoundException("no layout for " + repo);
         }
         TreeSet<Tag> tags = new TreeSet<>();
@@ -172,9 +172,9 @@ final class OciLayoutManifests implements ManifestHandler {
     @Override
     public Page<Repository> repositories(Optional<Repository> after, int limit) throws IOException {
         TreeSet<Repository> repos = new TreeSet<>();
-        try (Stream<Path> markers = Files.walk(storage.root)) {
+        try (Stream<Path> markers = Files.walk(files.root)) {
             markers.filter(p -> p.getFileName().toString().equals("oci-layout"))
-                    .map(p -> storage.root.relativize(p.getParent()).toString())
+                    .map(p -> files.root.relativize(p.getParent()).toString())
                     .filter(name -> !name.startsWith("."))
                     .forEach(name -> repos.add(new Repository(name)));
         }

@@ -23,6 +23,7 @@ public final class OciLayoutStorageProvider implements StorageProvider {
     public Storage open(StorageConfig config) throws IOException {
         Path root = config.get("root").map(Path::of).orElseThrow(() ->
                 new IllegalArgumentException("oci-layout needs -s root=DIR"));
-        return new OciLayoutStorage(root);
+        OciLayoutBlobs blobs = new OciLayoutBlobs(root); // get, and the stat, put, delete and mount capabilities
+        return Storage.of(blobs, new OciLayoutManifests(blobs), new OciLayoutUploads(blobs), () -> { });
     }
 }

@@ -19,12 +19,12 @@ import java.time.Instant;
 
 /** Upload sessions as {@code ROOT/.uploads/ID/{repository,data}}, outside every layout. */
 final class OciLayoutUploads implements UploadHandler {
-    private final OciLayoutStorage storage;
+    private final OciLayoutBlobs files;
     private final Path dir;
 
-    OciLayoutUploads(OciLayoutStorage storage) throws IOException {
-        this.storage = storage;
-        this.dir = storage.root.resolve(".uploads");
+    OciLayoutUploads(OciLayoutBlobs files) throws IOException {
+        this.files = files;
+        this.dir = files.root.resolve(".uploads");
         Files.createDirectories(dir);
     }
 
@@ -116,8 +116,8 @@ final class OciLayoutUploads implements UploadHandler {
 
         @Override
         public void commit(Digest digest) throws IOException {
-            storage.ensureLayout(repo);
-            storage.publish(path.resolve("data"), storage.blob(repo, digest));
+            files.ensureLayout(repo);
+            files.publish(path.resolve("data"), files.blob(repo, digest));
             cancel();
         }
 

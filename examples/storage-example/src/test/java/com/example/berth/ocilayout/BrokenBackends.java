@@ -16,6 +16,7 @@ import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.tck.StorageTck;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,10 +52,12 @@ final class BrokenBackends {
 
     /** Passes everything to the working example; subclasses break one thing. */
     static class Delegating implements Storage, BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
-        final OciLayoutStorage real;
+        final Storage layout;
+        final OciLayoutBlobs real;
 
         Delegating(Path root) throws IOException {
-            this.real = new OciLayoutStorage(root);
+            this.layout = new OciLayoutStorageProvider().open(StorageConfig.of(Map.of("root", root.toString())));
+            this.real = (OciLayoutBlobs) layout.blobs();
         }
 
         @Override
@@ -63,12 +67,12 @@ final class BrokenBackends {
 
         @Override
         public ManifestHandler manifests() {
-            return real.manifests();
+            return layout.manifests();
         }
 
         @Override
         public UploadHandler uploads() {
-            return real.uploads();
+            return layout.uploads();
         }
 
         @Override
@@ -126,7 +130,7 @@ final class BrokenBackends {
             try {
                 return real.get(repo, digest);
             } catch (NotFoundException e) {
-                for (Repository other : real.manifests().repositories(Optional.empty(), 10_000).items()) {
+                for (Repository other : layout.manifests().repositories(Optional.empty(), 10_000).items()) {
                     try {
                         return real.get(other, digest);
                     } catch (NotFoundException again) {
@@ -146,7 +150,7 @@ final class BrokenBackends {
 
         @Override
         public ManifestHandler manifests() {
-            ManifestHandler m = real.manifests();
+            ManifestHandler m = layout.manifests();
             return new ManifestHandler() {
                 @Override
                 public Manifest get(Repository repo, Digest digest) throws IOException {

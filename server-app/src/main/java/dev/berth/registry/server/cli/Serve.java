@@ -52,7 +52,8 @@ final class Serve {
         Observability observability = new Observability();
         Settings.Limits limits = settings.limits();
         Registry.Builder builder = Registry.builder()
-                .storage(observability.meter(opened, settings.storage().name()))
+                .storage(opened)
+                .observeStorage(observability.storageTimers(settings.storage().name()))
                 .readOnly(settings.readOnly())
                 .referrers(settings.referrers())
                 .maxManifestBytes(limits.maxManifestBytes())

@@ -4,16 +4,7 @@ package dev.berth.registry.server.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
-import dev.berth.registry.spi.BlobHandler;
-import dev.berth.registry.spi.gc.CollectableStorage;
-import dev.berth.registry.spi.DigestMismatchException;
-import dev.berth.registry.spi.ManifestHandler;
-import dev.berth.registry.spi.NotFoundException;
-import dev.berth.registry.spi.RedirectException;
-import dev.berth.registry.spi.SizeMismatchException;
-import dev.berth.registry.spi.Storage;
-import dev.berth.registry.spi.Upload;
-import dev.berth.registry.spi.UploadHandler;
+import dev.berth.registry.core.StorageObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,16 +20,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
@@ -159,82 +146,25 @@ public final class Observability {
 
     // ---- storage operations ----
 
-    /** The same storage, its handlers timed per operation and outcome, tagged with the backend's name. */
-    public Storage meter(Storage storage, String backend) {
-        BlobHandler blobs = proxy(storage.blobs(), backend);
-        ManifestHandler manifests = proxy(storage.manifests(), backend);
-        UploadHandler uploads = proxy(storage.uploads(), backend);
-        return storage instanceof CollectableStorage collectable
-                ? CollectableStorage.of(blobs, manifests, uploads, proxy(collectable.collection(), backend), storage)
-                : Storage.of(blobs, manifests, uploads, storage);
+    /** Times every storage call per operation and outcome, tagged with the backend's name. */
+    public StorageObserver storageTimers(String backend) {
+        Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+        return (operation, nanos, outcome) -> timers.computeIfAbsent(operation, op -> storageTimers(backend, op))
+                [outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** A proxy with exactly the target's interfaces, so core's capability checks see what the backend offers. */
-    @SuppressWarnings("unchecked")
-    private <T> T proxy(T target, String backend) {
-        Set<Class<?>> interfaces = new LinkedHashSet<>();
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
-            collect(c, interfaces);
-        }
-        InvocationHandler handler = (self, method, args) -> {
-            if (method.getDeclaringClass() == Object.class
-                    || method.getDeclaringClass() == Upload.class && method.getParameterCount() == 0
-                    && (method.getName().equals("id") || method.getName().equals("repository"))) {
-                return method.invoke(target, args); // not storage operations
-            }
-            long t0 = System.nanoTime();
-            int outcome = 0;
-            try {
-                Object result = method.invoke(target, args);
-                return result instanceof Upload upload ? proxy(upload, backend) : result;
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                outcome = cause instanceof NotFoundException ? 1
-                        : cause instanceof DigestMismatchException || cause instanceof SizeMismatchException
-                        || cause instanceof RedirectException ? 2 : 3;
-                throw cause;
-            } finally {
-                timers.computeIfAbsent(method, m -> storageTimers(backend, m))[outcome]
-                        .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            }
-        };
-        return (T) Proxy.newProxyInstance(Observability.class.getClassLoader(), interfaces.toArray(Class<?>[]::new),
-                handler);
-    }
-
-    private static final String[] OUTCOMES = {"ok", "not_found", "signal", "error"};
-
-    /** One timer per outcome of a storage method, looked up once rather than on every call. */
-    private Timer[] storageTimers(String backend, java.lang.reflect.Method method) {
-        Timer[] byOutcome = new Timer[OUTCOMES.length];
-        for (int i = 0; i < OUTCOMES.length; i++) {
-            byOutcome[i] = Timer.builder("berth.storage.operations")
+    /** One timer per outcome of a storage operation, looked up once rather than on every call. */
+    private Timer[] storageTimers(String backend, String operation) {
+        StorageObserver.Outcome[] outcomes = StorageObserver.Outcome.values();
+        Timer[] byOutcome = new Timer[outcomes.length];
+        for (StorageObserver.Outcome outcome : outcomes) {
+            byOutcome[outcome.ordinal()] = Timer.builder("berth.storage.operations")
                     .description("Storage backend calls by operation and outcome")
-                    .tags("backend", backend, "operation", method.getDeclaringClass().getSimpleName() + "."
-                            + method.getName(), "outcome", OUTCOMES[i])
+                    .tags("backend", backend, "operation", operation,
+                            "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                     .register(meters);
         }
         return byOutcome;
-    }
-
-    private final Map<java.lang.reflect.Method, Timer[]> timers = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static void collect(Class<?> c, Set<Class<?>> into) {
-        for (Class<?> i : c.getInterfaces()) {
-            if (java.lang.reflect.Modifier.isPublic(i.getModifiers()) && visible(i)) {
-                into.add(i);
-            }
-            collect(i, into);
-        }
-    }
-
-    /** Whether the proxy's class loader sees {@code i} (a plugin's own interfaces are left out). */
-    private static boolean visible(Class<?> i) {
-        try {
-            return Class.forName(i.getName(), false, Observability.class.getClassLoader()) == i;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     public MeterRegistry registry() {

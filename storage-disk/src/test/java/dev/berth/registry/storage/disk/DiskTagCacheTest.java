@@ -27,7 +27,7 @@ class DiskTagCacheTest {
 
     @TempDir
     Path root;
-    private DiskStorage storage;
+    private dev.berth.registry.spi.gc.CollectableStorage storage;
     private RegistryHttp server;
 
     @BeforeEach

@@ -91,7 +91,7 @@ public final class S3StorageProvider implements StorageProvider {
             s3.close();
             throw e;
         }
-        return new S3Storage(new Bucket(s3, presigner.build(), bucket, config.string("prefix", "")), (int) partSize,
+        return S3Storage.open(new Bucket(s3, presigner.build(), bucket, config.string("prefix", "")), (int) partSize,
                 redirectTtl, clock);
     }
 

@@ -7,10 +7,7 @@ import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
-import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
-import dev.berth.registry.spi.Storage;
-import dev.berth.registry.spi.UploadHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,35 +18,16 @@ import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /**
- * Each repository is a layout: {@code ROOT/NAME/oci-layout}, {@code ROOT/NAME/index.json},
+ * The blobs of the {@code oci-layout} backend. Each repository is a layout: {@code ROOT/NAME/oci-layout}, {@code ROOT/NAME/index.json},
  * {@code ROOT/NAME/blobs/ALG/HEX}. Content is kept per repository (a layout is self-contained).
  * Writes go through a temporary file and a rename, so readers never see half a file.
  */
-final class OciLayoutStorage implements Storage, BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
+final class OciLayoutBlobs implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
     final Path root;
-    private final OciLayoutManifests manifests;
-    private final OciLayoutUploads uploads;
 
-    OciLayoutStorage(Path root) throws IOException {
+    OciLayoutBlobs(Path root) throws IOException {
         this.root = root.toAbsolutePath();
         Files.createDirectories(this.root.resolve(".tmp"));
-        this.manifests = new OciLayoutManifests(this);
-        this.uploads = new OciLayoutUploads(this);
-    }
-
-    @Override
-    public OciLayoutStorage blobs() {
-        return this;
-    }
-
-    @Override
-    public ManifestHandler manifests() {
-        return manifests;
-    }
-
-    @Override
-    public UploadHandler uploads() {
-        return uploads;
     }
 
     Path layout(Repository repo) {

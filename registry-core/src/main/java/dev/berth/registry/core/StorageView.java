@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobPutHandler;
+import dev.berth.registry.spi.BlobStatHandler;
+import dev.berth.registry.spi.ExternalContent;
+import dev.berth.registry.spi.ManifestHandler;
+import dev.berth.registry.spi.PartSizedUploads;
+import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.UploadHandler;
+import dev.berth.registry.spi.gc.CollectableStorage;
+import dev.berth.registry.spi.gc.CollectionHandler;
+import java.util.Optional;
+
+/**
+ * The storage as core calls it: each capability looked up once with {@code instanceof}, and,
+ * when the host observes the storage, each handler wrapped one interface at a time (a wrapper
+ * need not offer every combination of capabilities, so none is built by reflection).
+ */
+record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<BlobPutHandler> put,
+                   Optional<BlobDeleteHandler> delete, Optional<BlobMountHandler> mount,
+                   ManifestHandler manifests, boolean externalContent,
+                   UploadHandler uploads, Optional<PartSizedUploads> partSizes,
+                   Optional<CollectionHandler> collection) {
+
+    /** {@code blobs} serves and stores blobs: the storage's own or the builder's override. */
+    static StorageView of(Storage storage, BlobHandler blobs, Optional<StorageObserver> observer) {
+        StorageView plain = new StorageView(blobs,
+                blobs instanceof BlobStatHandler s ? Optional.of(s) : Optional.empty(),
+                blobs instanceof BlobPutHandler p ? Optional.of(p) : Optional.empty(),
+                blobs instanceof BlobDeleteHandler d ? Optional.of(d) : Optional.empty(),
+                blobs instanceof BlobMountHandler m ? Optional.of(m) : Optional.empty(),
+                storage.manifests(), storage.manifests() instanceof ExternalContent,
+                storage.uploads(),
+                storage.uploads() instanceof PartSizedUploads parts ? Optional.of(parts) : Optional.empty(),
+                storage instanceof CollectableStorage c ? Optional.of(c.collection()) : Optional.empty());
+        return observer.map(o -> plain.observed(new ObservedCalls(o))).orElse(plain);
+    }
+
+    private StorageView observed(ObservedCalls calls) {
+        return new StorageView(new ObservedBlobs.Get(blobs, calls),
+                stat.<BlobStatHandler>map(s -> new ObservedBlobs.Stat(s, calls)),
+                put.<BlobPutHandler>map(p -> new ObservedBlobs.Put(p, calls)),
+                delete.<BlobDeleteHandler>map(d -> new ObservedBlobs.Delete(d, calls)),
+                mount.<BlobMountHandler>map(m -> new ObservedBlobs.Mount(m, calls)),
+                new ObservedManifests(manifests, calls), externalContent,
+                new ObservedUploads(uploads, calls), partSizes,
+                collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)));
+    }
+}
