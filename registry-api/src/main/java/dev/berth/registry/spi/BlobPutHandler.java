@@ -18,8 +18,11 @@ public interface BlobPutHandler extends BlobHandler {
      * put-2: reads {@code content} to end-of-stream before committing; when reading throws
      * (core passes a {@link VerifyingInputStream}, which throws {@link DigestMismatchException}
      * or {@link SizeMismatchException} instead of end-of-stream), rethrows it and commits nothing.
-     * put-3: content already stored (in any repository) is stored once; concurrent puts of the
-     * same digest all succeed.
+     * put-2 holds when the content is already stored (here or in another repository): the stream
+     * is still read to its end and nothing is linked when that fails, or a client could read
+     * another repository's blob by naming its digest.
+     * put-3: content already stored (in any repository) is stored once (the bytes read need not
+     * be written again); concurrent puts of the same digest all succeed.
      */
     void put(Repository repo, Digest digest, InputStream content) throws IOException;
 }

@@ -49,8 +49,9 @@ public interface ManifestHandler {
 
     /**
      * tags-1: the tags of {@code repo} in ASCIIbetical order, strictly after {@code after}, at
-     * most {@code limit}. tags-2: a repository with no content at all throws
-     * {@link NotFoundException}; one whose tags were all deleted returns an empty page.
+     * most {@code limit}. tags-2: a repository with no content at all (no manifest, no blob)
+     * throws {@link NotFoundException}; one holding only blobs, or whose tags were all deleted,
+     * returns an empty page.
      */
     Page<Tag> tags(Repository repo, Optional<Tag> after, int limit) throws IOException;
 

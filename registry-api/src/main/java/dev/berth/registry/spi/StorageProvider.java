@@ -2,12 +2,8 @@
 package dev.berth.registry.spi;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.ServiceConfigurationError;
+import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.TreeSet;
 
 /**
  * A backend, found through {@link ServiceLoader}. Register an implementation with
@@ -19,6 +15,14 @@ public interface StorageProvider {
 
     /** Opens the backend with its settings; bad settings throw {@link IllegalArgumentException}. */
     Storage open(StorageConfig config) throws IOException;
+
+    /**
+     * Opens the backend with {@code settings}; a provider that is {@link DeclaredSettings} refuses
+     * a key it does not declare, naming the closest one it does.
+     */
+    default Storage open(Map<String, String> settings) throws IOException {
+        return open(Providers.checked(this, "storage setting", name(), settings));
+    }
 
     /** The provider called {@code name} on the context class loader's path. */
     static StorageProvider named(String name) {
@@ -32,39 +36,6 @@ public interface StorageProvider {
      * names found.
      */
     static StorageProvider named(String name, ClassLoader loader) {
-        Objects.requireNonNull(name, "name");
-        List<StorageProvider> matches = new ArrayList<>();
-        TreeSet<String> found = new TreeSet<>();
-        List<String> broken = new ArrayList<>();
-        ServiceLoader<StorageProvider> services = ServiceLoader.load(StorageProvider.class, loader);
-        var iterator = services.iterator();
-        while (true) {
-            StorageProvider provider;
-            try {
-                if (!iterator.hasNext()) {
-                    break;
-                }
-                provider = iterator.next();
-            } catch (ServiceConfigurationError e) {
-                broken.add(e.getMessage());
-                continue;
-            }
-            found.add(provider.name());
-            if (provider.name().equals(name)) {
-                matches.add(provider);
-            }
-        }
-        if (matches.size() == 1 && broken.isEmpty()) {
-            return matches.get(0);
-        }
-        String brokenNote = broken.isEmpty() ? "" : "; broken providers: " + String.join("; ", broken);
-        if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no storage provider named \"" + name + "\"; found " + found + brokenNote);
-        }
-        if (matches.size() > 1) {
-            List<String> classes = matches.stream().map(p -> p.getClass().getName()).toList();
-            throw new IllegalArgumentException("storage provider name \"" + name + "\" is claimed by " + classes);
-        }
-        throw new IllegalArgumentException("storage provider \"" + name + "\" found, but" + brokenNote.substring(1));
+        return Providers.named(StorageProvider.class, StorageProvider::name, "storage provider", name, loader);
     }
 }

@@ -38,6 +38,9 @@ public interface Upload {
      */
     void commit(Digest digest) throws IOException;
 
-    /** upload-5: ends the session and discards its bytes. */
+    /**
+     * upload-5: ends the session and discards its bytes. Cancelling a session that has already
+     * ended (cancelled, committed or expired) does nothing: a committed blob stays.
+     */
     void cancel() throws IOException;
 }

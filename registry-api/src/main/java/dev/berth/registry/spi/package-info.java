@@ -17,6 +17,7 @@
  * <tr><td>{@link dev.berth.registry.spi.PartSizedUploads}</td><td>UploadHandler</td><td>a chunk size clients are asked to reach</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.ExternalContent}</td><td>ManifestHandler</td><td>manifests whose blobs arrive out of band</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.gc.CollectableStorage}</td><td>Storage</td><td>online garbage collection ({@code spi.gc})</td></tr>
+ * <tr><td>{@link dev.berth.registry.spi.DeclaredSettings}</td><td>StorageProvider</td><td>the settings {@code open} reads: others are refused, naming the closest</td></tr>
  * </table>
  *
  * <p>Contract clauses carry ids ({@code get-2}, {@code put-2}, {@code tags-1}, {@code gc-rescue},

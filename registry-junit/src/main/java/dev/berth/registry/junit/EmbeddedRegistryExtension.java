@@ -104,7 +104,7 @@ public final class EmbeddedRegistryExtension implements BeforeAllCallback, Befor
                         + e.getMessage() + (spec.storage().equals("disk")
                         ? "; add dev.berth:storage-disk to the test dependencies" : ""), e);
             }
-            Storage storage = provider.open(StorageConfig.of(settings));
+            Storage storage = provider.open(settings);
             registry = Registry.builder().storage(storage).build();
         } else {
             if (!spec.storage().equals("memory") || spec.settings().length > 0) {

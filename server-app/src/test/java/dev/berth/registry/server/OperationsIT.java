@@ -306,7 +306,8 @@ class OperationsIT {
     }
 
     @Test
-    @DisplayName("configuration: file, environment and flags with precedence; broken files fail clearly; secrets masked")
+    @DisplayName("configuration: file, environment and flags with precedence; broken files and mistyped storage settings"
+            + " fail clearly; secrets masked")
     void configuration() throws Exception {
         Files.writeString(dir.resolve("berth.yaml"), """
                 port: 6000
@@ -345,6 +346,10 @@ class OperationsIT {
         Run badDuration = berth(Map.of("BERTH_GC_INTERVAL", "soon"), "--data-dir", "d", "--port", "0");
         assertEquals(1, badDuration.exit());
         assertTrue(badDuration.output().contains("--gc-interval must be a duration"), badDuration.output());
+        Run typoSetting = berth(Map.of(), "--data-dir", "d", "--port", "0", "-s", "fsynk-chunks=true");
+        assertEquals(1, typoSetting.exit(), typoSetting.output());
+        assertTrue(typoSetting.output().contains("unknown storage setting \"fsynk-chunks\" for disk (did you mean"
+                + " \"sync-chunks\"?); disk reads root, sync-chunks"), typoSetting.output());
     }
 
     @Test

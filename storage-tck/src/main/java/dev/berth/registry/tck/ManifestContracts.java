@@ -164,6 +164,18 @@ abstract class ManifestContracts extends Contracts {
     }
 
     @Test
+    @DisplayName("tags-2: a repository holding only blobs lists no tags, without NotFoundException")
+    void blobOnlyRepositoryHasNoTags() throws IOException {
+        byte[] content = "only a blob".getBytes(StandardCharsets.UTF_8);
+        dev.berth.registry.spi.Upload upload = storage().uploads().create(B, UploadContracts.newId());
+        upload.append(new java.io.ByteArrayInputStream(content));
+        upload.commit(Digest.sha256(content));
+        Page<Tag> tags = manifests().tags(B, Optional.empty(), 10);
+        assertTrue(tags.items().isEmpty() && !tags.more(), "tags-2 (ManifestHandler.tags): a repository holding a"
+                + " blob has content, as the catalog lists it (catalog-1): its tags are an empty page");
+    }
+
+    @Test
     @DisplayName("catalog-1: repositories list in order, paginated")
     void repositoryListing() throws IOException {
         List<String> names = List.of("tck/zeta", "tck/alpha", "tck/alpha/nested", "other");

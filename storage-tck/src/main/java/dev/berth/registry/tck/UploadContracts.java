@@ -3,6 +3,7 @@ package dev.berth.registry.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.registry.api.Digest;
@@ -60,6 +61,38 @@ abstract class UploadContracts extends Contracts {
         upload.append(new ByteArrayInputStream(new byte[] {1, 2, 3}));
         upload.cancel();
         assertThrows(NotFoundException.class, () -> uploads().open(upload.id()), "upload-5: cancelled sessions are gone");
+    }
+
+    @Test
+    @DisplayName("upload-5: cancelling a session that already ended does nothing")
+    void cancelIsIdempotent() throws IOException {
+        Upload cancelled = uploads().create(A, newId());
+        cancelled.cancel();
+        cancelled.cancel(); // upload-5: must not throw
+        byte[] content = Content.random(21, 1000);
+        Upload committed = uploads().create(A, newId());
+        committed.append(new ByteArrayInputStream(content));
+        Digest digest = Digest.sha256(content);
+        committed.commit(digest);
+        committed.cancel(); // upload-5: a committed session has ended; the blob stays
+        try (InputStream in = storage().blobs().get(A, digest)) {
+            assertArrayEquals(content, in.readAllBytes(),
+                    "upload-5 (Upload.cancel): cancelling a committed session must leave its blob");
+        }
+    }
+
+    @Test
+    @DisplayName("uploads-1: create with the id of an open session fails and leaves that session as it was")
+    void createWithAnOpenId() throws IOException {
+        Upload first = uploads().create(A, newId());
+        first.append(new ByteArrayInputStream(new byte[] {1, 2, 3}));
+        IOException refused = assertThrows(IOException.class, () -> uploads().create(repo("tck/b"), first.id()),
+                "uploads-1 (UploadHandler.create): an id that names an open session must fail with an IOException");
+        assertFalse(refused instanceof NotFoundException, "uploads-1: not a NotFoundException: " + refused);
+        Upload reopened = uploads().open(first.id());
+        assertEquals(A, reopened.repository(), "uploads-1: the open session keeps its repository");
+        assertEquals(3, reopened.size(), "uploads-1: the open session keeps its bytes");
+        reopened.cancel();
     }
 
     @Test

@@ -31,7 +31,7 @@ final class OciLayoutUploads implements UploadHandler {
     @Override
     public Upload create(Repository repo, String id) throws IOException {
         Path session = dir.resolve(id);
-        Files.createDirectories(session);
+        Files.createDirectory(session); // an open session's id fails here (FileAlreadyExistsException), untouched
         Files.write(session.resolve("data"), new byte[0]);
         Files.writeString(session.resolve("repository"), repo.name(), StandardCharsets.UTF_8);
         return new Session(id, repo, session);

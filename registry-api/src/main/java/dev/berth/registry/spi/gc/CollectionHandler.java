@@ -53,8 +53,10 @@ public interface CollectionHandler {
     /**
      * A blob of a repository or a manifest, as listed.
      *
-     * @param version  opaque; changes on every state change and every use, so a claim or sweep
-     *                 with a stale item fails
+     * @param version  opaque; changes on every state change, so a claim or sweep with a stale
+     *                 item fails. A use of a COLLECTING item changes it (gc-rescue); a write that
+     *                 uses a LIVE item may (a claim with the older version then fails, which is
+     *                 safe); a get or stat of a LIVE item need not (reads stay read-only)
      * @param lastUsed when the item was last pushed, mounted or rescued: what the grace period
      *                 is measured from
      * @param size     bytes the item occupies (a blob's content, a manifest's bytes)
@@ -101,7 +103,10 @@ public interface CollectionHandler {
      * gc-claim: moves {@code seen} to COLLECTING if it is unchanged since listed (same state,
      * same version) and returns the claimed item with its new version; empty if it changed or
      * is gone. Claiming a COLLECTING item (left by a collector that died) is allowed and takes
-     * it over.
+     * it over. Claims need not survive a restart: a backend may keep them in memory (after a
+     * restart every item is LIVE again, as with the disk backend) or durably (an item left
+     * COLLECTING is taken over by the next claim, as with the S3 backend); either way gc-rescue
+     * applies to an item left COLLECTING.
      */
     Optional<Item> claim(Repository repo, Item seen) throws IOException;
 
@@ -113,8 +118,9 @@ public interface CollectionHandler {
      * it since): a blob's link in {@code repo}, and its content once no repository links it
      * (here, or later in {@link #reclaimUnlinked}, which the collector calls at the end of each
      * pass); a manifest with its referrers entry (no tag points at an unreferenced manifest).
-     * Returns the bytes freed now (0 when the content is still linked elsewhere or goes later);
-     * empty if the claim was lost and nothing was removed. A swept manifest is gone durably on return; a swept blob
+     * Returns the bytes freed now: a manifest's size (manifests are stored per repository), a
+     * blob's size when its content went with its last link, 0 when the content is still linked
+     * elsewhere or goes later; empty if the claim was lost and nothing was removed. A swept manifest is gone durably on return; a swept blob
      * link may come back after a crash (the next pass sweeps it again), but a crash must never
      * bring back a manifest whose blobs stay gone.
      */
@@ -123,7 +129,11 @@ public interface CollectionHandler {
     /**
      * gc-unlinked: deletes stored content that no repository links and that was last written
      * before {@code cutoff} (left by a crash between unlinking and deleting, or by a backend
-     * that stores content before linking it). Returns the bytes freed.
+     * that stores content before linking it). Returns the bytes freed. The cutoff ages
+     * leftovers; it does not protect writes in progress: content that a put, mount or upload
+     * commit is storing or linking now must survive whatever the cutoff, since the collector
+     * passes its start minus the grace period and the grace may be 0 (the disk backend locks the
+     * digest; the S3 backend ages leftovers by a separate hour).
      */
     long reclaimUnlinked(Instant cutoff) throws IOException;
 }

@@ -4,6 +4,7 @@ package dev.berth.registry.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.registry.spi.DeclaredSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (!known.contains(e.getKey())) {
                         throw new IllegalArgumentException("config file " + file.get() + ": unknown key '" + e.getKey()
-                                + "'" + closest(e.getKey(), known).map(k -> " (did you mean '" + k + "'?)").orElse("")
+                                + "'" + DeclaredSettings.closest(e.getKey(), known).map(k -> " (did you mean '" + k + "'?)").orElse("")
                                 + "; keys are the long options without --");
                     }
                     values.put(e.getKey(), flatten(file.get(), e.getKey(), e.getValue()));
@@ -113,35 +114,6 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             });
         }
         return String.join(",", parts);
-    }
-
-    private static Optional<String> closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = 3;
-        for (String k : known) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            int[] cur = new int[b.length() + 1];
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            prev = cur;
-        }
-        return prev[b.length()];
     }
 
     static String envName(String option) {

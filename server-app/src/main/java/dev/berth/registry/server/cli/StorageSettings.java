@@ -2,7 +2,6 @@
 package dev.berth.registry.server.cli;
 
 import dev.berth.registry.spi.Storage;
-import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -36,7 +35,7 @@ record StorageSettings(String name, Path dataDir, Map<String, String> options, O
         if (name.equals("disk")) {
             settings.putIfAbsent("root", dataDir.toString());
         }
-        return StorageProvider.named(name, loader).open(StorageConfig.of(settings));
+        return StorageProvider.named(name, loader).open(settings);
     }
 
     /** Where the data lives, as the start-up line shows it: the disk backend's root, else nothing. */

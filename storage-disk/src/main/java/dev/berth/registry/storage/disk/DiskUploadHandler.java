@@ -36,6 +36,9 @@ final class DiskUploadHandler implements UploadHandler {
     @Override
     public Upload create(Repository repo, String id) throws IOException {
         Path dir = layout.upload(id);
+        if (Files.exists(dir)) { // uploads-1: never take over an open session
+            throw new IOException("upload session " + id + " already exists");
+        }
         byte[] name = repo.name().getBytes(StandardCharsets.UTF_8);
         if (syncChunks) {
             Durable.mkdirs(dir);

@@ -24,10 +24,10 @@ final class MemoryUploadHandler implements UploadHandler {
     }
 
     @Override
-    public Upload create(Repository repo, String id) {
+    public Upload create(Repository repo, String id) throws IOException {
         MemoryUpload upload = new MemoryUpload(id, repo);
         if (sessions.putIfAbsent(id, upload) != null) {
-            throw new IllegalStateException("upload id reused: " + id);
+            throw new IOException("upload session " + id + " already exists");
         }
         return upload;
     }

@@ -2,6 +2,7 @@
 package dev.berth.registry.storage.s3;
 
 import com.google.auto.service.AutoService;
+import dev.berth.registry.spi.DeclaredSettings;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,20 +28,31 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/**
- * Selected as {@code s3}. Settings: {@code bucket} (required), {@code endpoint} (omit for AWS),
- * {@code region} (us-east-1), {@code prefix}, {@code path-style} (true with an endpoint),
- * {@code access-key}/{@code secret-key} (else the SDK's default chain: environment, profile,
- * instance role), {@code checksum} ({@code when-required}, the default with an endpoint, or
- * {@code when-supported}), {@code part-size} (8 MiB; at least 5 MiB), {@code redirect}
- * (false: blob GETs answer 307 to a presigned URL when true), {@code redirect-ttl} (15m),
- * {@code max-connections} (64), {@code create-bucket} (false).
- */
+/** Selected as {@code s3}; its settings are {@link #settings()}. */
 @AutoService(StorageProvider.class)
-public final class S3StorageProvider implements StorageProvider {
+public final class S3StorageProvider implements StorageProvider, DeclaredSettings {
     @Override
     public String name() {
         return "s3";
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return DeclaredSettings.of(
+                "bucket", "the bucket (required)",
+                "endpoint", "the S3 endpoint URL (omit for AWS)",
+                "region", "the region (us-east-1)",
+                "prefix", "a key prefix inside the bucket (none)",
+                "path-style", "path-style bucket addressing (true with an endpoint)",
+                "access-key", "the access key, with secret-key (else the SDK's default chain: environment, profile,"
+                        + " instance role)",
+                "secret-key", "the secret key, with access-key",
+                "checksum", "when-required (the default with an endpoint) or when-supported",
+                "part-size", "bytes per multipart part (8 MiB; at least 5 MiB, at most 1 GiB)",
+                "redirect", "blob GETs answer 307 to a presigned URL (false)",
+                "redirect-ttl", "how long a presigned URL is valid (15m)",
+                "max-connections", "the HTTP connection pool's size (64)",
+                "create-bucket", "create the bucket if it does not exist (false)");
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.Storage;
-import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
 import dev.berth.registry.spi.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
@@ -41,7 +40,7 @@ class S3SettingsTest {
     }
 
     private static Storage open(Map<String, String> settings) throws IOException {
-        return StorageProvider.named("s3").open(StorageConfig.of(settings));
+        return StorageProvider.named("s3").open(settings); // as the server opens it: keys checked
     }
 
     /** Opening with {@code override} fails at start, and the message names {@code setting}. */
@@ -57,6 +56,8 @@ class S3SettingsTest {
         refused(Map.of("part-size", "1048576"), "part-size");
         refused(Map.of("checksum", "always"), "checksum");
         refused(Map.of("secret-key", ""), "access-key"); // half a key pair
+        refused(Map.of("bukcet", "x"), "unknown storage setting \"bukcet\" for s3 (did you mean \"bucket\"?)");
+        refused(Map.of("sync-chunks", "true"), "s3 reads bucket, endpoint, region,"); // a disk setting
     }
 
     @Test
