@@ -6,4 +6,5 @@ module dev.berth.registry.api {
     exports dev.berth.registry.spi.gc;
 
     uses dev.berth.registry.spi.StorageProvider;
+    uses dev.berth.registry.spi.BlobHandlerProvider;
 }

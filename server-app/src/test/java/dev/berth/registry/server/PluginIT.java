@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,5 +40,52 @@ class PluginIT {
         String index = Files.readString(layouts.resolve("plugged/app/index.json"));
         assertTrue(index.contains("\"org.opencontainers.image.ref.name\":\"v1\""), "written by the plugin: " + index);
         assertTrue(Files.exists(layouts.resolve("plugged/app/oci-layout")));
+    }
+
+    @Test
+    @DisplayName("a blob-only plugin (--blobs blob-files) holds the blobs and disk the rest; read-only, it serves pulls"
+            + " and refuses pushes")
+    void blobPlugin() throws Exception {
+        Skopeo.requireInstalled();
+        Path jar = Path.of(System.getProperty("blob-example.jar"));
+        assertTrue(Files.isRegularFile(jar), "the example blob plugin is packaged first: " + jar);
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path blobs = dir.resolve("blobs");
+        String data = dir.resolve("data").toString();
+        Skopeo skopeo = new Skopeo(Files.createDirectories(dir.resolve("skopeo")));
+        Path hello = Path.of("src/test/resources/images/hello").toAbsolutePath();
+        try (ServerProcess server = ServerProcess.start(List.of(), "--plugins", plugins.toString(), "--data-dir", data,
+                "--blobs", "blob-files", "--blobs-opt", "root=" + blobs)) {
+            assertTrue(server.output().contains("blobs: blob-files"), server.output());
+            skopeo.run("copy", "--preserve-digests", "--dest-tls-verify=false", "oci:" + hello + ":latest",
+                    "docker://" + host(server) + "/plugged/hello:v1");
+        }
+        String manifest = Files.readString(hello.resolve("index.json")) // the hello layout's one manifest
+                .replaceAll(".*\"digest\":\"sha256:([0-9a-f]+)\".*", "$1").strip();
+        try (var image = Files.list(hello.resolve("blobs/sha256")); var stored = Files.list(blobs.resolve("content/sha256"))) {
+            assertEquals(image.map(p -> p.getFileName().toString()).filter(hex -> !hex.equals(manifest))
+                    .collect(Collectors.toSet()), stored.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
+                    "the config and the layer are the plugin's files");
+        }
+        try (var onDisk = Files.walk(Path.of(data, "blobs"))) {
+            assertEquals(List.of(), onDisk.filter(Files::isRegularFile).toList(), "disk holds manifests and tags, no blob");
+        }
+
+        Path pulled = dir.resolve("pulled");
+        try (ServerProcess server = ServerProcess.start(List.of(), "--plugins", plugins.toString(), "--data-dir", data,
+                "--blobs", "blob-files", "--blobs-opt", "root=" + blobs, "--blobs-opt", "read-only=true")) {
+            skopeo.run("copy", "--src-tls-verify=false", "docker://" + host(server) + "/plugged/hello:v1",
+                    "oci:" + pulled + ":v1");
+            HttpTester http = new HttpTester(server.uri());
+            HttpTester.expectError(http.send("POST", "/v2/plugged/hello/blobs/uploads/", new byte[0]), 405,
+                    "UNSUPPORTED", "read-only blob handler");
+        }
+        assertTrue(Files.readString(pulled.resolve("index.json")).contains("sha256:" + manifest),
+                "the image pulled through the read-only plugin is the one pushed");
+    }
+
+    private static String host(ServerProcess server) {
+        return server.uri().getHost() + ":" + server.uri().getPort();
     }
 }

@@ -4,11 +4,23 @@ package dev.berth.registry.tck;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
+import java.util.Optional;
 
 /** What every group of checks shares: the storage under test, opened by {@link StorageTck}. */
 abstract class Contracts {
-    abstract Storage storage();
+    /** The kit running this group. */
+    abstract StorageTck kit();
+
+    Storage storage() {
+        return kit().storageUnderTest();
+    }
+
+    /** The blob handler under test, when the kit checks a blob-only plugin composed with the storage. */
+    Optional<BlobHandler> blobHandler() {
+        return kit().blobHandlerUnderTest();
+    }
 
     static Repository repo(String name) {
         return new Repository(name);

@@ -60,7 +60,11 @@ abstract class ListingProtocol extends ProtocolContracts {
     @DisplayName("catalog: lists repositories with pagination")
     void catalog() {
         for (String repo : List.of("cat/b", "cat/a", "cat/c/d")) {
-            http.pushBlob(repo, repo.getBytes(StandardCharsets.UTF_8));
+            if (blobHandler().isPresent()) { // the store lists repositories by their manifests; blobs live in the handler
+                http.pushManifest(repo, "v1", OCI, image(repo, repo.length(), ""));
+            } else {
+                http.pushBlob(repo, repo.getBytes(StandardCharsets.UTF_8));
+            }
         }
         List<String> walked = new ArrayList<>();
         String next = "/v2/_catalog?n=1";

@@ -16,7 +16,7 @@ abstract class ProtocolContracts extends Contracts {
 
     @BeforeEach
     void serve() throws Exception {
-        server = RegistryHttp.serve(configure(Registry.builder().storage(storage())).build());
+        server = RegistryHttp.serve(configure(composed()).build());
         http = new HttpTester(server.uri());
     }
 
@@ -30,6 +30,19 @@ abstract class ProtocolContracts extends Contracts {
         Digest c = http.pushBlob(repo, config);
         Digest l = http.pushBlob(repo, layer);
         return Content.imageManifest(c, config.length, List.of(l), List.of((long) layer.length), extra);
+    }
+
+    /**
+     * The storage, with the blob handler under test serving and storing blobs when there is one
+     * (as the server's {@code --blobs} composes them); a read-only handler skips the flows, which push.
+     */
+    Registry.Builder composed() {
+        Registry.Builder builder = Registry.builder().storage(storage());
+        blobHandler().ifPresent(handler -> {
+            require(handler, dev.berth.registry.spi.BlobPutHandler.class);
+            builder.blobHandler(handler);
+        });
+        return builder;
     }
 
     /** Hook for checks that need other options. */

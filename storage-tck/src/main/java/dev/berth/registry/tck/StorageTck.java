@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestReporter;
  */
 public abstract class StorageTck {
     private Storage storage;
+    private Optional<BlobHandler> blobHandler = Optional.empty();
 
     /** A new, empty storage for one check; the kit closes it afterwards. */
     protected abstract Storage openStorage() throws IOException;
@@ -52,8 +54,29 @@ public abstract class StorageTck {
         return Optional.empty();
     }
 
+    /**
+     * For a blob-only plugin (a {@code BlobHandlerProvider}): the blob handler to check, with
+     * {@link #openStorage} keeping manifests, tags and upload sessions, as the server's
+     * {@code --blobs} composes them. The blob checks then run on the handler and the protocol checks
+     * on the composition (a read-only handler, with {@code get} alone, skips those, which push);
+     * the GC checks are skipped, since the collector never collects the handler's blobs. Empty,
+     * the default: the storage's own blobs are checked. A handler that is {@link java.io.Closeable}
+     * is closed after each check.
+     */
+    protected Optional<BlobHandler> openBlobHandler() throws IOException {
+        return Optional.empty();
+    }
+
+    Storage storageUnderTest() {
+        return storage;
+    }
+
+    Optional<BlobHandler> blobHandlerUnderTest() {
+        return blobHandler;
+    }
+
     /** Closes the storage under test and opens it again; skips the check when the backend does not reopen. */
-    private Storage restart() throws IOException {
+    Storage restart() throws IOException {
         storage.close();
         storage = null;
         Optional<Storage> again = reopenStorage();
@@ -66,10 +89,14 @@ public abstract class StorageTck {
     @BeforeEach
     protected final void openForCheck() throws IOException {
         storage = openStorage();
+        blobHandler = openBlobHandler();
     }
 
     @AfterEach
     protected final void closeAfterCheck() throws IOException {
+        if (blobHandler.isPresent() && blobHandler.get() instanceof java.io.Closeable closeable) {
+            closeable.close();
+        }
         if (storage != null) {
             storage.close();
         }
@@ -82,9 +109,11 @@ public abstract class StorageTck {
         List<String> missing = new ArrayList<>();
         for (Class<?> capability : List.of(BlobStatHandler.class, BlobPutHandler.class, BlobDeleteHandler.class,
                 BlobMountHandler.class)) {
-            (capability.isInstance(storage.blobs()) ? found : missing).add(capability.getSimpleName());
+            (capability.isInstance(blobHandler.orElse(storage.blobs())) ? found : missing)
+                    .add(capability.getSimpleName());
         }
-        String collection = storage instanceof CollectableStorage ? "CollectionHandler" : "no CollectionHandler";
+        String collection = blobHandler.isPresent() ? "over a store that keeps the rest (GC checks skipped)"
+                : storage instanceof CollectableStorage ? "CollectionHandler" : "no CollectionHandler";
         report.publishEntry("capabilities", String.join(", ", found) + ", " + collection);
         report.publishEntry("missing capabilities (their checks are skipped)",
                 missing.isEmpty() ? "none" : String.join(", ", missing));
@@ -98,8 +127,8 @@ public abstract class StorageTck {
     @DisplayName("BlobHandler: get and put")
     class Blobs extends BlobContracts {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -107,8 +136,8 @@ public abstract class StorageTck {
     @DisplayName("blob capabilities: stat, redirects, delete, mount")
     class BlobCapabilities extends BlobCapabilityContracts {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -116,8 +145,8 @@ public abstract class StorageTck {
     @DisplayName("ManifestHandler: manifests, tags, listings, referrers")
     class Manifests extends ManifestContracts {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -125,8 +154,8 @@ public abstract class StorageTck {
     @DisplayName("UploadHandler: upload sessions")
     class Uploads extends UploadContracts {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -134,8 +163,8 @@ public abstract class StorageTck {
     @DisplayName("protocol: blob push and pull over HTTP")
     class BlobFlows extends BlobProtocol {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -143,8 +172,8 @@ public abstract class StorageTck {
     @DisplayName("protocol: manifests over HTTP")
     class ManifestFlows extends ManifestProtocol {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -152,8 +181,8 @@ public abstract class StorageTck {
     @DisplayName("protocol: tags, catalog, referrers over HTTP")
     class ListingFlows extends ListingProtocol {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -161,13 +190,8 @@ public abstract class StorageTck {
     @DisplayName("restarts: what was acknowledged survives closing and reopening")
     class Durability extends DurabilityContracts {
         @Override
-        Storage storage() {
-            return storage;
-        }
-
-        @Override
-        Storage restart() throws IOException {
-            return StorageTck.this.restart();
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -175,8 +199,8 @@ public abstract class StorageTck {
     @DisplayName("CollectionHandler: claims")
     class Claims extends CollectionContracts {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -184,8 +208,8 @@ public abstract class StorageTck {
     @DisplayName("online garbage collection: safety under concurrent pushes")
     class Collection extends CollectionProtocol {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 
@@ -193,8 +217,8 @@ public abstract class StorageTck {
     @DisplayName("protocol: errors and hostile input")
     class Errors extends ErrorProtocol {
         @Override
-        Storage storage() {
-            return storage;
+        StorageTck kit() {
+            return StorageTck.this;
         }
     }
 }

@@ -54,8 +54,17 @@ public final class Main implements Callable<Integer> {
     Map<String, String> storageOptions = new LinkedHashMap<>();
 
     @Option(scope = picocli.CommandLine.ScopeType.INHERIT, names = "--plugins", paramLabel = "DIR",
-            description = "Directory of backend jars to load (each registered with @AutoService(StorageProvider.class)).")
+            description = "Directory of backend jars to load (each registered with @AutoService(StorageProvider.class)"
+                    + " or @AutoService(BlobHandlerProvider.class)).")
     Path plugins;
+
+    @Option(names = "--blobs", paramLabel = "NAME", description = "Serve and store blobs through this blob handler"
+            + " plugin; manifests, tags and upload sessions stay in --storage.")
+    String blobs;
+
+    @Option(names = "--blobs-opt", paramLabel = "KEY=VALUE", split = ",",
+            description = "A setting for the --blobs plugin; repeatable.")
+    Map<String, String> blobOptions = new LinkedHashMap<>();
 
     @Option(names = "--upload-expiry", defaultValue = "24h",
             description = "Idle time after which an upload session is removed, e.g. 30m, 24h (default: ${DEFAULT-VALUE}).")
@@ -244,7 +253,8 @@ public final class Main implements Callable<Integer> {
 
     /** The backend these options name (the admin commands open it without a server). */
     StorageSettings storageSettings() {
-        return new StorageSettings(storage, dataDir, storageOptions, Optional.ofNullable(plugins));
+        return new StorageSettings(storage, dataDir, storageOptions, Optional.ofNullable(plugins),
+                Optional.ofNullable(blobs), blobOptions);
     }
 
     Settings settings() {

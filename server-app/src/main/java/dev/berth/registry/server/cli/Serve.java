@@ -10,6 +10,7 @@ import dev.berth.registry.server.ops.GcSchedule;
 import dev.berth.registry.server.ops.Observability;
 import dev.berth.registry.server.ops.ReadOnlySignal;
 import dev.berth.registry.server.ops.Webhooks;
+import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import jakarta.servlet.http.HttpServlet;
@@ -45,6 +46,8 @@ final class Serve {
 
     void run() throws Exception {
         Storage opened = settings.storage().open();
+        Optional<BlobHandler> blobs = settings.storage().openBlobs();
+        blobs.filter(AutoCloseable.class::isInstance).ifPresent(b -> services.add((AutoCloseable) b));
         Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         Optional<AccessControl> access = settings.auth().open(servlets);
         Settings.Listen listen = settings.listen();
@@ -61,6 +64,7 @@ final class Serve {
                 .uploadSessionIdle(limits.uploadIdle())
                 .uploadExpiry(limits.uploadExpiry());
         access.ifPresent(builder::access);
+        blobs.ifPresent(builder::blobHandler);
         Settings.Events events = settings.events();
         Optional<Webhooks> hooks = events.webhooks().isEmpty() ? Optional.empty() : Optional.of(new Webhooks(
                 events.webhooks(), events.queue(), events.maxBackoff(), "berth://" + hostName() + ":" + listen.port(),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.server.cli;
 
+import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobHandlerProvider;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageProvider;
 import java.io.IOException;
@@ -23,14 +25,32 @@ import java.util.Optional;
  * @param dataDir  the disk backend's root unless {@code options} name one; also where generated
  *                 TLS certificates go
  * @param plugins  a directory of backend jars to look for providers in
+ * @param blobs    a blob handler provider's name: blobs are served and stored through it, the rest in the storage
  */
-record StorageSettings(String name, Path dataDir, Map<String, String> options, Optional<Path> plugins) {
+record StorageSettings(String name, Path dataDir, Map<String, String> options, Optional<Path> plugins,
+                       Optional<String> blobs, Map<String, String> blobOptions) {
     StorageSettings {
         options = Map.copyOf(options);
+        blobOptions = Map.copyOf(blobOptions);
+        if (blobs.isEmpty() && !blobOptions.isEmpty()) {
+            throw new IllegalArgumentException("--blobs-opt is a setting of --blobs, which is not given");
+        }
+    }
+
+    /** The blob handler {@link #blobs} names, opened with its settings. */
+    Optional<BlobHandler> openBlobs() throws IOException {
+        if (blobs.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(BlobHandlerProvider.named(blobs.get(), loader()).open(blobOptions));
+    }
+
+    private ClassLoader loader() throws IOException {
+        return plugins.isEmpty() ? StorageSettings.class.getClassLoader() : pluginLoader(plugins.get());
     }
 
     Storage open() throws IOException {
-        ClassLoader loader = plugins.isEmpty() ? StorageSettings.class.getClassLoader() : pluginLoader(plugins.get());
+        ClassLoader loader = loader();
         Map<String, String> settings = new LinkedHashMap<>(options);
         if (name.equals("disk")) {
             settings.putIfAbsent("root", dataDir.toString());
@@ -40,8 +60,10 @@ record StorageSettings(String name, Path dataDir, Map<String, String> options, O
 
     /** Where the data lives, as the start-up line shows it: the disk backend's root, else nothing. */
     String where() {
-        return name.equals("disk")
-                ? " at " + Path.of(options.getOrDefault("root", dataDir.toString())).toAbsolutePath().normalize() : "";
+        String blobsFrom = blobs.map(b -> ", blobs: " + b).orElse("");
+        return (name.equals("disk")
+                ? " at " + Path.of(options.getOrDefault("root", dataDir.toString())).toAbsolutePath().normalize() : "")
+                + blobsFrom;
     }
 
     private static ClassLoader pluginLoader(Path dir) throws IOException {
