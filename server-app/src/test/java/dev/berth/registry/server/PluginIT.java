@@ -43,6 +43,28 @@ class PluginIT {
     }
 
     @Test
+    @DisplayName("the backend built from docs/backends.md (--storage mine) serves a push, and after a restart the pull")
+    void documentedBackend() throws Exception {
+        Path jar = Path.of(System.getProperty("docs-backend.jar"));
+        assertTrue(Files.isRegularFile(jar), "the documented backend is packaged first: " + jar);
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        String root = "root=" + dir.resolve("mine");
+        byte[] layer = "a layer kept by a journal".getBytes();
+        byte[] manifest;
+        try (ServerProcess server = ServerProcess.start(List.of(), "--plugins", plugins.toString(),
+                "--storage", "mine", "-s", root)) {
+            manifest = new HttpTester(server.uri()).pushImage("mine/app", "v1", layer);
+        }
+        try (ServerProcess server = ServerProcess.start(List.of(), "--plugins", plugins.toString(),
+                "--storage", "mine", "-s", root)) {
+            HttpTester http = new HttpTester(server.uri());
+            assertArrayEquals(manifest, http.get("/v2/mine/app/manifests/v1").body(), "the journal kept the tag");
+            assertArrayEquals(layer, http.get("/v2/mine/app/blobs/" + Digest.sha256(layer)).body());
+        }
+    }
+
+    @Test
     @DisplayName("a blob-only plugin (--blobs blob-files) holds the blobs and disk the rest; read-only, it serves pulls"
             + " and refuses pushes")
     void blobPlugin() throws Exception {

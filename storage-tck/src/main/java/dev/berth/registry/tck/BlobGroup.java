@@ -16,7 +16,7 @@ abstract class BlobGroup extends Contracts {
     static final Repository B = repo("tck/b");
 
     BlobHandler blobs() {
-        return blobHandler().orElseGet(() -> storage().blobs());
+        return servedBlobs();
     }
 
     BlobPutHandler putter() {

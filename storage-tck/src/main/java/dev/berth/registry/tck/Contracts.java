@@ -22,6 +22,11 @@ abstract class Contracts {
         return kit().blobHandlerUnderTest();
     }
 
+    /** The blobs core serves: the blob handler under test, or the storage's own. */
+    BlobHandler servedBlobs() {
+        return blobHandler().orElseGet(() -> storage().blobs());
+    }
+
     static Repository repo(String name) {
         return new Repository(name);
     }
