@@ -60,15 +60,14 @@ final class MineUploads implements UploadHandler {
         int expired = 0;
         try (DirectoryStream<Path> sessions = Files.newDirectoryStream(store.root.resolve("uploads"))) {
             for (Path dir : sessions) {
-                Upload session;
                 try {
-                    session = open(dir.getFileName().toString());
-                } catch (NotFoundException e) {
-                    continue; // being created or cancelled now
-                }
-                if (session.lastActivity().isBefore(cutoff)) {
-                    session.cancel();
-                    expired++;
+                    Upload session = open(dir.getFileName().toString());
+                    if (session.lastActivity().isBefore(cutoff)) {
+                        session.cancel();
+                        expired++;
+                    }
+                } catch (NoSuchFileException | NotFoundException e) {
+                    // being created, committed or cancelled right now: not idle
                 }
             }
         }
