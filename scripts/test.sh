@@ -22,9 +22,7 @@ fi
 mkdir -p target
 log=target/test-build.log
 set +e
-# two modules at a time: the backends' kits run side by side once the SPI, core and the kit are
-# built; server-app, which needs every module, still runs its integration tests alone
-mvn -B -ntp -T 2 verify "$@" 2>&1 | tee "$log"
+mvn -B -ntp verify "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then

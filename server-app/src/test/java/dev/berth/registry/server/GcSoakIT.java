@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A soak with a fixed seed: 8 pushers push, re-tag, delete, mount and litter for 60 s (set
- * {@code -Dberth.soak.seconds}) while a collector with a 500 ms grace runs back to back, with untagged
+ * A soak with a fixed seed: 8 pushers push, re-tag, delete, mount and litter for 30 s (set
+ * {@code -Dberth.soak.seconds} for a longer one) while a collector with a 500 ms grace runs back to back, with untagged
  * collection on in two of the four repositories. The invariant holds throughout and at the end.
  */
 class GcSoakIT {
@@ -59,7 +59,7 @@ class GcSoakIT {
     @Test
     @DisplayName("soak: 8 pushers and continuous collection hold the invariant")
     void soak() throws Exception {
-        long seconds = Long.getLong("berth.soak.seconds", 60);
+        long seconds = Long.getLong("berth.soak.seconds", 30);
         Storage storage = StorageProvider.named("disk").open(StorageConfig.of(Map.of("root", dir.toString())));
         Registry registry = Registry.builder().storage(storage).build();
         Collector collector = Collector.builder(registry).grace(GRACE)

@@ -11,7 +11,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
@@ -59,11 +61,15 @@ class TckRejectsBrokenBackendsTest {
                         "durable-3: what was deleted or untagged before a restart stays gone after it"), "durable-"));
     }
 
+    /** The kit's 300 MiB stream, seconds a run, catches none of these bugs; the kit's own runs keep it. */
+    private static final PostDiscoveryFilter WITHOUT_LARGE_STREAM = descriptor -> FilterResult.includedIf(
+            !descriptor.getDisplayName().startsWith("put-1: a 300 MiB stream"));
+
     @ParameterizedTest(name = "{0} is rejected for {2}")
     @MethodSource("brokenBackends")
     void rejected(Class<?> tck, List<String> mustFail, String clause) {
-        List<Event> failed = EngineTestKit.engine("junit-jupiter").selectors(selectClass(tck)).execute()
-                .testEvents().failed().list();
+        List<Event> failed = EngineTestKit.engine("junit-jupiter").selectors(selectClass(tck))
+                .filters(WITHOUT_LARGE_STREAM).execute().testEvents().failed().list();
         Map<String, String> messages = new TreeMap<>();
         for (Event e : failed) {
             String message = e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
