@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -62,13 +63,12 @@ final class Providers {
      */
     static StorageConfig checked(Object provider, String kind, String name, Map<String, String> settings) {
         if (provider instanceof DeclaredSettings declared) {
+            Set<String> known = declared.settings().keySet();
             for (String key : new TreeSet<>(settings.keySet())) {
-                if (!declared.settings().containsKey(key)) {
+                if (!known.contains(key)) {
                     throw new IllegalArgumentException("unknown " + kind + " \"" + key + "\" for " + name
-                            + DeclaredSettings.closest(key, declared.settings().keySet())
-                                    .map(k -> " (did you mean \"" + k + "\"?)").orElse("")
-                            + "; " + name + " reads " + (declared.settings().isEmpty() ? "no settings"
-                                    : String.join(", ", declared.settings().keySet())));
+                            + DeclaredSettings.closest(key, known).map(k -> " (did you mean \"" + k + "\"?)").orElse("")
+                            + "; " + name + " reads " + (known.isEmpty() ? "no settings" : String.join(", ", known)));
                 }
             }
         }

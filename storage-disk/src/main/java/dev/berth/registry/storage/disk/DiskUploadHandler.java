@@ -36,19 +36,17 @@ final class DiskUploadHandler implements UploadHandler {
     @Override
     public Upload create(Repository repo, String id) throws IOException {
         Path dir = layout.upload(id);
-        if (Files.exists(dir)) { // uploads-1: never take over an open session
-            throw new IOException("upload session " + id + " already exists");
-        }
+        // uploads-1: atomic, so an open session's id fails here (FileAlreadyExistsException), untouched
+        Files.createDirectory(dir);
         byte[] name = repo.name().getBytes(StandardCharsets.UTF_8);
         if (syncChunks) {
-            Durable.mkdirs(dir);
+            Durable.fsyncDir(dir.getParent());
             Durable.touch(dir.resolve("data"));
             // written last: a session is complete (openable) only once it names its repository
             Durable.write(layout.tmp(), dir.resolve("repository"), name);
         } else {
             // the same steps without fsync: a session is a promise to a client mid-push, which
             // a crash of the process keeps and a power loss may break (the client starts over)
-            Files.createDirectories(dir);
             Files.createFile(dir.resolve("data"));
             Durable.writeUnsynced(layout.tmp(), dir.resolve("repository"), name);
         }
