@@ -24,10 +24,7 @@ class PluginIT {
     @Test
     @DisplayName("the example backend's jar in --plugins is selected with --storage oci-layout and serves a push and pull")
     void pluginJar() throws Exception {
-        Path example = Path.of(System.getProperty("example.jar"));
-        assertTrue(Files.isRegularFile(example), "the example backend is packaged first: " + example);
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(example, plugins.resolve(example.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path plugins = pluginsWith("example.jar", "the example backend");
         Path layouts = dir.resolve("layouts");
         byte[] layer = "a layer stored by a plugin".getBytes();
         try (ServerProcess server = ServerProcess.start(List.of(), "--plugins", plugins.toString(),
@@ -45,10 +42,7 @@ class PluginIT {
     @Test
     @DisplayName("the backend built from docs/backends.md (--storage mine) serves a push, and after a restart the pull")
     void documentedBackend() throws Exception {
-        Path jar = Path.of(System.getProperty("docs-backend.jar"));
-        assertTrue(Files.isRegularFile(jar), "the documented backend is packaged first: " + jar);
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path plugins = pluginsWith("docs-backend.jar", "the documented backend");
         String root = "root=" + dir.resolve("mine");
         byte[] layer = "a layer kept by a journal".getBytes();
         byte[] manifest;
@@ -69,10 +63,7 @@ class PluginIT {
             + " and refuses pushes")
     void blobPlugin() throws Exception {
         Skopeo.requireInstalled();
-        Path jar = Path.of(System.getProperty("blob-example.jar"));
-        assertTrue(Files.isRegularFile(jar), "the example blob plugin is packaged first: " + jar);
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path plugins = pluginsWith("blob-example.jar", "the example blob plugin");
         Path blobs = dir.resolve("blobs");
         String data = dir.resolve("data").toString();
         Skopeo skopeo = new Skopeo(Files.createDirectories(dir.resolve("skopeo")));
@@ -105,6 +96,15 @@ class PluginIT {
         }
         assertTrue(Files.readString(pulled.resolve("index.json")).contains("sha256:" + manifest),
                 "the image pulled through the read-only plugin is the one pushed");
+    }
+
+    /** A plugins directory holding the jar the build names in system property {@code property}. */
+    private Path pluginsWith(String property, String what) throws java.io.IOException {
+        Path jar = Path.of(System.getProperty(property));
+        assertTrue(Files.isRegularFile(jar), what + " is packaged first: " + jar);
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        return plugins;
     }
 
     private static String host(ServerProcess server) {

@@ -45,8 +45,9 @@ final class Serve {
     }
 
     void run() throws Exception {
-        Storage opened = settings.storage().open();
-        Optional<BlobHandler> blobs = settings.storage().openBlobs();
+        ClassLoader providers = settings.storage().loader(); // one loader: the plugins' jars are read once
+        Storage opened = settings.storage().open(providers);
+        Optional<BlobHandler> blobs = settings.storage().openBlobs(providers);
         blobs.filter(AutoCloseable.class::isInstance).ifPresent(b -> services.add((AutoCloseable) b));
         Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         Optional<AccessControl> access = settings.auth().open(servlets);

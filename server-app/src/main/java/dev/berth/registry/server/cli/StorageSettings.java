@@ -37,20 +37,24 @@ record StorageSettings(String name, Path dataDir, Map<String, String> options, O
         }
     }
 
-    /** The blob handler {@link #blobs} names, opened with its settings. */
-    Optional<BlobHandler> openBlobs() throws IOException {
+    /** The blob handler {@link #blobs} names, opened with its settings, found through {@code loader}. */
+    Optional<BlobHandler> openBlobs(ClassLoader loader) throws IOException {
         if (blobs.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(BlobHandlerProvider.named(blobs.get(), loader()).open(blobOptions));
+        return Optional.of(BlobHandlerProvider.named(blobs.get(), loader).open(blobOptions));
     }
 
-    private ClassLoader loader() throws IOException {
+    /** Where providers are found: the plugins' jars, if any, over the server's own class path. */
+    ClassLoader loader() throws IOException {
         return plugins.isEmpty() ? StorageSettings.class.getClassLoader() : pluginLoader(plugins.get());
     }
 
     Storage open() throws IOException {
-        ClassLoader loader = loader();
+        return open(loader());
+    }
+
+    Storage open(ClassLoader loader) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>(options);
         if (name.equals("disk")) {
             settings.putIfAbsent("root", dataDir.toString());
