@@ -14,6 +14,7 @@
  * <tr><td>{@link dev.berth.registry.spi.BlobPutHandler}</td><td>BlobHandler</td><td>storing a blob from one stream (single-request pushes)</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.BlobDeleteHandler}</td><td>BlobHandler</td><td>deleting a blob from a repository</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.BlobMountHandler}</td><td>BlobHandler</td><td>cross-repository mounts</td></tr>
+ * <tr><td>{@link dev.berth.registry.spi.BlobLocateHandler}</td><td>BlobHandler</td><td>which repositories hold a blob: mounts without {@code from}</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.PartSizedUploads}</td><td>UploadHandler</td><td>a chunk size clients are asked to reach</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.ExternalContent}</td><td>ManifestHandler</td><td>manifests whose blobs arrive out of band</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.gc.CollectableStorage}</td><td>Storage</td><td>online garbage collection ({@code spi.gc})</td></tr>

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * end-11: cross-repository mounts, only from repositories the caller may pull; a blob that cannot
- * be mounted falls back to an upload session (202).
+ * be mounted falls back to an upload session (202). Without {@code from}, the backend's index of
+ * holders names the candidates, so the cost does not grow with the number of repositories.
  */
 final class Mounts {
     private final RegistryOptions options;
@@ -26,7 +27,9 @@ final class Mounts {
         }
         BlobMountHandler mounter = options.view().mount().get();
         if (fromName.isEmpty()) {
-            return options.automaticCrossMount() && mountFromAnyRepository(ex, mounter, repo, digest);
+            Optional<StorageView.Locator> locator = options.view().locate();
+            return options.automaticCrossMount() && locator.isPresent()
+                    && mountFromAHolder(ex, locator.get(), mounter, repo, digest);
         }
         Repository from = Names.repository(fromName.get());
         if (!ex.mayPull(from)) {
@@ -40,26 +43,25 @@ final class Mounts {
         }
     }
 
-    /** How many repositories a mount without {@code from} searches, at most. */
-    private static final int MOUNT_SEARCH_LIMIT = 100_000;
+    /** How many holders a mount without {@code from} looks at, at most, for one the caller may pull. */
+    static final int HOLDERS_LOOKED_AT = 100;
 
-    /** Off by default: it lets a pusher probe for digests held in repositories it names nowhere. */
-    private boolean mountFromAnyRepository(Exchange ex, BlobMountHandler mounter, Repository repo, Digest digest)
-            throws IOException {
-        int[] looked = {0};
-        boolean[] mounted = {false};
-        Repositories.forEach(options.view().manifests(), Optional.empty(), 1000, from -> {
+    /**
+     * Mounts from the first holder the caller may pull; a holder that no longer holds the blob
+     * (an index entry a crash left) is passed over.
+     */
+    private boolean mountFromAHolder(Exchange ex, StorageView.Locator locator, BlobMountHandler mounter,
+                                     Repository repo, Digest digest) throws IOException {
+        for (Repository from : locator.locate(digest, HOLDERS_LOOKED_AT)) {
             if (ex.mayPull(from)) {
                 try {
                     mounter.mount(from, repo, digest);
-                    mounted[0] = true;
-                    return false;
+                    return true;
                 } catch (NotFoundException e) {
-                    // not in this one
+                    // stale entry: try the next holder
                 }
             }
-            return ++looked[0] < MOUNT_SEARCH_LIMIT;
-        });
-        return mounted[0];
+        }
+        return false;
     }
 }

@@ -122,7 +122,7 @@ public final class Registry extends HttpServlet {
         private Logger.Level requestLevel = Logger.Level.DEBUG;
         private Warnings warnings = Warnings.NONE;
         private boolean referrers = true;
-        private boolean automaticCrossMount;
+        private boolean automaticCrossMount = true;
         private int maxManifestBytes = 4 * 1024 * 1024;
         private Duration uploadExpiry = Duration.ofHours(24);
         private Journal journal;
@@ -185,7 +185,12 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /** Mounts a blob found in any repository when {@code mount=} comes without {@code from=}; off by default. */
+        /**
+         * Whether {@code mount=} without {@code from=} mounts the blob from a repository that holds
+         * it and the caller may pull, found through the backend's
+         * {@link dev.berth.registry.spi.BlobLocateHandler}; on by default. Off, or on a backend
+         * without that capability, such a request starts an upload (202).
+         */
         public Builder automaticCrossMount(boolean enabled) {
             this.automaticCrossMount = enabled;
             return this;

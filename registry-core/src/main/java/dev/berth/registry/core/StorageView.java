@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.core;
 
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
@@ -13,6 +16,8 @@ import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.gc.CollectionHandler;
+import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +27,7 @@ import java.util.Optional;
  */
 record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<BlobPutHandler> put,
                    Optional<BlobDeleteHandler> delete, Optional<BlobMountHandler> mount,
+                   Optional<Locator> locate,
                    ManifestHandler manifests, boolean externalContent,
                    UploadHandler uploads, Optional<PartSizedUploads> partSizes,
                    Optional<CollectionHandler> collection) {
@@ -33,6 +39,7 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 blobs instanceof BlobPutHandler p ? Optional.of(p) : Optional.empty(),
                 blobs instanceof BlobDeleteHandler d ? Optional.of(d) : Optional.empty(),
                 blobs instanceof BlobMountHandler m ? Optional.of(m) : Optional.empty(),
+                blobs instanceof BlobLocateHandler l ? Optional.<Locator>of(l::locate) : Optional.empty(),
                 storage.manifests(), storage.manifests() instanceof ExternalContent,
                 storage.uploads(),
                 storage.uploads() instanceof PartSizedUploads parts ? Optional.of(parts) : Optional.empty(),
@@ -46,8 +53,16 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 put.<BlobPutHandler>map(p -> new ObservedBlobs.Put(p, calls)),
                 delete.<BlobDeleteHandler>map(d -> new ObservedBlobs.Delete(d, calls)),
                 mount.<BlobMountHandler>map(m -> new ObservedBlobs.Mount(m, calls)),
+                locate.<Locator>map(l -> (digest, limit) -> calls.time("BlobLocateHandler.locate",
+                        () -> l.locate(digest, limit))),
                 new ObservedManifests(manifests, calls), externalContent,
                 new ObservedUploads(uploads, calls), partSizes,
                 collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)));
+    }
+
+    /** What core asks of a {@link BlobLocateHandler}; the mount itself goes through {@link #mount}. */
+    @FunctionalInterface
+    interface Locator {
+        List<Repository> locate(Digest digest, int limit) throws IOException;
     }
 }

@@ -161,10 +161,10 @@ class RegistryOptionsTest {
     }
 
     @Test
-    @DisplayName("automaticCrossMount(true): a mount without from finds the blob in any repository the caller may pull")
+    @DisplayName("automaticCrossMount: on by default, a mount without from finds a repository holding the blob; off, it starts an upload")
     void automaticCrossMount() throws Exception {
         byte[] layer = "a layer pushed once, wanted in many repositories".getBytes(StandardCharsets.UTF_8);
-        try (TestRegistry on = serve(memory().automaticCrossMount(true)); TestRegistry off = serve(memory())) {
+        try (TestRegistry on = serve(memory()); TestRegistry off = serve(memory().automaticCrossMount(false))) {
             for (TestRegistry server : new TestRegistry[] {on, off}) {
                 TestRegistry base = server;
                 // repositories before and after the one holding the blob, in name order
@@ -180,9 +180,9 @@ class RegistryOptionsTest {
                             send(base, "GET", "/v2/z/target/blobs/" + digest, null).body(), StandardCharsets.UTF_8));
                     Digest nowhere = Digest.sha256("stored nowhere".getBytes(StandardCharsets.UTF_8));
                     assertEquals(202, send(base, "POST", "/v2/z/target/blobs/uploads/?mount=" + nowhere, null)
-                            .statusCode(), "a digest no repository holds: an upload session, after the whole walk");
+                            .statusCode(), "a digest no repository holds: an upload session");
                 } else {
-                    assertEquals(202, mount.statusCode(), "off by default: an upload session instead");
+                    assertEquals(202, mount.statusCode(), "off: an upload session instead");
                 }
             }
         }

@@ -37,6 +37,8 @@ class StorageObserverTest {
             assertEquals(200, Requests.send(registry, "HEAD", "/v2/a/app/blobs/" + digest, null).statusCode());
             assertEquals(201, Requests.send(registry, "POST", "/v2/b/app/blobs/uploads/?mount=" + digest
                     + "&from=a/app", null).statusCode(), "the mount capability is still there");
+            assertEquals(201, Requests.send(registry, "POST", "/v2/c/app/blobs/uploads/?mount=" + digest, null)
+                    .statusCode(), "the locate capability is still there");
             assertEquals(202, Requests.send(registry, "DELETE", "/v2/b/app/blobs/" + digest, null).statusCode(),
                     "the delete capability is still there");
             assertEquals(404, Requests.send(registry, "GET", "/v2/b/app/blobs/" + digest, null).statusCode());
@@ -47,8 +49,9 @@ class StorageObserverTest {
             Collector.builder(registry.registry()).grace(Duration.ZERO).build().collect(true);
 
             assertSeen("BlobPutHandler.put OK", "BlobStatHandler.stat OK", "BlobMountHandler.mount OK",
-                    "BlobDeleteHandler.delete OK", "BlobHandler.get NOT_FOUND", "BlobPutHandler.put SIGNAL",
-                    "ManifestHandler.put OK", "CollectionHandler.blobs OK", "ManifestHandler.repositories OK");
+                    "BlobLocateHandler.locate OK", "BlobDeleteHandler.delete OK", "BlobHandler.get NOT_FOUND",
+                    "BlobPutHandler.put SIGNAL", "ManifestHandler.put OK", "CollectionHandler.blobs OK",
+                    "ManifestHandler.repositories OK");
             assertTrue(seen.stream().noneMatch(s -> s.startsWith("BlobHandler.get") && s.endsWith("OK")),
                     "HEAD is answered by stat, never by opening the content: " + seen);
         }

@@ -180,6 +180,10 @@ class SecurityIT {
             assertEquals(202, mount.statusCode(), "a mount from a repository carol may not pull becomes an upload");
             expectError(send(base, "GET", "/v2/carol/x/blobs/" + layer, null, "Authorization", carol), 404,
                     "BLOB_UNKNOWN", "the blob of team/app through carol/x");
+            assertEquals(202, send(base, "POST", "/v2/carol/y/blobs/uploads/?mount=" + layer, new byte[0],
+                    "Authorization", carol).statusCode(), "a mount without from never finds what carol may not pull");
+            assertEquals(201, send(base, "POST", "/v2/alice/copy/blobs/uploads/?mount=" + layer, new byte[0],
+                    "Authorization", alice).statusCode(), "a mount without from finds team/app for alice, who may pull it");
 
             JsonNode bobCatalog = JSON.readTree(send(base, "GET", "/v2/_catalog", null, "Authorization", bob).body());
             assertEquals("[\"public/tool\",\"team/app\"]", bobCatalog.get("repositories").toString(),

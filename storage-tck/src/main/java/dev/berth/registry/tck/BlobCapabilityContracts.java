@@ -10,16 +10,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.RedirectException;
 import java.io.IOException;
 import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** SPI contracts of the optional blob capabilities: stat, redirects, delete, mount. */
+/** SPI contracts of the optional blob capabilities: stat, redirects, delete, mount, locate. */
 abstract class BlobCapabilityContracts extends BlobGroup {
     @Test
     @DisplayName("stat-1, stat-2: stat tells the size, or NotFoundException")
@@ -97,5 +101,39 @@ abstract class BlobCapabilityContracts extends BlobGroup {
         } catch (NotFoundException expected) {
             // right
         }
+    }
+
+    @Test
+    @DisplayName("locate-1, locate-2, locate-3: locate lists the holders of a blob, at most limit, and only them")
+    void locate() throws IOException {
+        BlobLocateHandler locator = require(blobs(), BlobLocateHandler.class);
+        byte[] content = Content.random(15, 3000);
+        Digest digest = put(B, content);
+        put(A, content);
+        Repository c = repo("tck/c");
+        Repository nested = repo("tck/a/z"); // beside tck/a: a backend mapping names to paths must keep both
+        locator.mount(A, c, digest);
+        locator.mount(A, nested, digest);
+        put(repo("tck/other"), Content.random(16, 100));
+        assertEquals(Set.of(A, B, c, nested), holders(locator, digest, 10),
+                "locate-1: the repositories a put or mount linked the blob into, and no other");
+        List<Repository> two = locator.locate(digest, 2);
+        assertEquals(2, two.size(), "locate-3: at most limit repositories, got " + two);
+        assertTrue(Set.of(A, B, c, nested).containsAll(two), "locate-3: only holders, got " + two);
+        assertEquals(List.of(), locator.locate(Digest.sha256(Content.random(17, 10)), 10),
+                "locate-3: a digest nothing holds has no holders");
+        if (locator instanceof BlobDeleteHandler deleter) {
+            deleter.delete(B, digest);
+            assertEquals(Set.of(A, c, nested), holders(locator, digest, 10),
+                    "locate-2: after delete, the repository is no longer listed");
+        }
+    }
+
+    /** The holders as a set, after checking that none is listed twice (locate-3). */
+    static Set<Repository> holders(BlobLocateHandler locator, Digest digest, int limit) throws IOException {
+        List<Repository> listed = locator.locate(digest, limit);
+        Set<Repository> unique = new HashSet<>(listed);
+        assertEquals(unique.size(), listed.size(), "locate-3: each repository once, got " + listed);
+        return unique;
     }
 }

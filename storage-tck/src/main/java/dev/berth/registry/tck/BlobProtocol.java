@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.spi.BlobDeleteHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -240,8 +241,15 @@ abstract class BlobProtocol extends ProtocolContracts {
                 + "&from=proto/source", new byte[0]);
         expect(fallback, 202, "end-11: unknown blob falls back to an upload");
         assertTrue(header(fallback, "Location").startsWith("/v2/proto/target/blobs/uploads/"));
-        expect(http.post("/v2/proto/other/blobs/uploads/?mount=" + digest, new byte[0]), 202,
-                "end-11: mount without from starts an upload unless automatic cross-mount is on");
+        HttpResponse<byte[]> anywhere = http.post("/v2/proto/other/blobs/uploads/?mount=" + digest, new byte[0]);
+        if (!(servedBlobs() instanceof BlobLocateHandler)) {
+            expect(anywhere, 202, "end-11: without BlobLocateHandler, a mount without from starts an upload");
+            return;
+        }
+        expect(anywhere, 201, "end-11, locate-1: a mount without from finds a repository holding the blob");
+        assertBody(content, http.get("/v2/proto/other/blobs/" + digest), "blob mounted without from is readable");
+        expect(http.post("/v2/proto/other2/blobs/uploads/?mount=" + missing, new byte[0]), 202,
+                "end-11: a mount without from of a blob nothing holds starts an upload");
     }
 
     @Test

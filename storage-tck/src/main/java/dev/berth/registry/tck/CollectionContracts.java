@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.gc.CollectionHandler;
 import dev.berth.registry.spi.gc.CollectionHandler.Item;
@@ -14,6 +15,7 @@ import dev.berth.registry.spi.gc.CollectionHandler.State;
 import dev.berth.registry.spi.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.DisplayName;
@@ -54,5 +56,21 @@ abstract class CollectionContracts extends Contracts {
                 + " longer sweep");
         assertTrue(gc.sweep(A, takenOver.get()).isPresent(), "gc-sweep (CollectionHandler.sweep): the new claim"
                 + " sweeps the item");
+    }
+
+    @Test
+    @DisplayName("locate-2: a swept blob link is no longer listed as a holder")
+    void sweptLinkIsNotLocated() throws IOException {
+        CollectionHandler gc = collection();
+        BlobLocateHandler locator = require(storage().blobs(), BlobLocateHandler.class);
+        byte[] content = Content.random(32, 700);
+        Digest digest = Digest.sha256(content);
+        require(storage().blobs(), BlobPutHandler.class).put(A, digest,
+                new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
+        Item claimed = gc.claim(A, listed(gc, digest)).orElseThrow(() -> new AssertionError(
+                "gc-claim (CollectionHandler.claim): an unchanged LIVE item must be claimable"));
+        assertTrue(gc.sweep(A, claimed).isPresent(), "gc-sweep (CollectionHandler.sweep): an unused claim sweeps");
+        assertEquals(List.of(), locator.locate(digest, 10),
+                "locate-2: after a sweep of its only link, nothing is listed as holding the blob");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
@@ -108,7 +109,7 @@ public abstract class StorageTck {
         List<String> found = new ArrayList<>(List.of("BlobHandler"));
         List<String> missing = new ArrayList<>();
         for (Class<?> capability : List.of(BlobStatHandler.class, BlobPutHandler.class, BlobDeleteHandler.class,
-                BlobMountHandler.class)) {
+                BlobMountHandler.class, BlobLocateHandler.class)) {
             (capability.isInstance(blobHandler.orElse(storage.blobs())) ? found : missing)
                     .add(capability.getSimpleName());
         }
@@ -133,7 +134,7 @@ public abstract class StorageTck {
     }
 
     @Nested
-    @DisplayName("blob capabilities: stat, redirects, delete, mount")
+    @DisplayName("blob capabilities: stat, redirects, delete, mount, locate")
     class BlobCapabilities extends BlobCapabilityContracts {
         @Override
         StorageTck kit() {

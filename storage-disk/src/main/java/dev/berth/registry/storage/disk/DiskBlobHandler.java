@@ -5,7 +5,7 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.VerifyingInputStream;
 import dev.berth.registry.spi.BlobDeleteHandler;
-import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.NotFoundException;
@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a file that fails is moved to {@code quarantine/} and its reader gets an I/O error before the
  * last bytes, so a corrupt blob is never served whole.
  */
-final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
+final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobLocateHandler {
     private static final System.Logger LOG = System.getLogger(DiskBlobHandler.class.getName());
 
     private final Layout layout;
@@ -44,9 +45,11 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
 
     private final ExecutorService flusher;
     private final Claims claims;
+    private final Holders holders;
 
     DiskBlobHandler(Layout layout, DigestLocks locks, ExecutorService flusher, Claims claims) {
         this.layout = layout;
+        this.holders = new Holders(layout);
         this.locks = locks;
         this.flusher = flusher;
         this.claims = claims;
@@ -58,6 +61,10 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
 
     DigestLocks locks() {
         return locks;
+    }
+
+    Holders holders() {
+        return holders;
     }
 
     @Override
@@ -162,6 +169,7 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
     /** Deletes content no repository links (checked by the caller, under the lock); returns its size. */
     long removeUnlinkedContent(Digest digest) throws IOException {
         verified.remove(digest);
+        holders.removeAll(digest);
         Path content = layout.blob(digest);
         try {
             long size = Files.size(content);
@@ -181,6 +189,7 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         if (Files.exists(link)) {
             refresh(link);
         } else {
+            holders.add(repo, digest);
             Durable.touch(link);
         }
         claims.clear(Claims.blob(repo, digest));
@@ -246,6 +255,7 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
             if (!Durable.delete(layout.blobLink(repo, digest))) {
                 throw new NotFoundException("blob " + digest + " is not in " + repo);
             }
+            holders.remove(repo, digest);
             removeContentIfUnlinked(digest);
             claims.clear(Claims.blob(repo, digest));
         } finally {
@@ -255,12 +265,11 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
 
     /** Deletes the content once no repository links it. Call with the lock held. */
     private void removeContentIfUnlinked(Digest digest) throws IOException {
-        for (var repo : Repositories.list(layout)) {
-            if (Files.exists(layout.blobLink(repo, digest))) {
-                return;
-            }
+        if (holders.linkedAnywhere(digest)) {
+            return;
         }
         verified.remove(digest);
+        holders.removeAll(digest);
         Durable.delete(layout.blob(digest));
     }
 
@@ -277,5 +286,10 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public List<Repository> locate(Digest digest, int limit) throws IOException {
+        return holders.list(digest, limit);
     }
 }

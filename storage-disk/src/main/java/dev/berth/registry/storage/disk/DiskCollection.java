@@ -154,6 +154,7 @@ final class DiskCollection implements CollectionHandler {
             // content: a 404, and the next pass removes it again); no manifest can have been
             // acknowledged over a link this removed.
             Files.deleteIfExists(layout.blobLink(repo, claimed.digest()));
+            blobs.holders().remove(repo, claimed.digest());
             claims.clear(key);
             return OptionalLong.of(0);
         } finally {
@@ -172,7 +173,11 @@ final class DiskCollection implements CollectionHandler {
             Set<Digest> linked = new HashSet<>();
             for (Repository repo : Repositories.list(layout)) {
                 for (Path link : files(layout.repository(repo).resolve("_blobs"))) {
-                    linked.add(Digest.parse(link.getParent().getFileName() + ":" + link.getFileName()));
+                    Digest digest = Digest.parse(link.getParent().getFileName() + ":" + link.getFileName());
+                    linked.add(digest);
+                    if (!blobs.holders().has(repo, digest)) {
+                        indexLink(repo, digest, link);
+                    }
                 }
             }
             long freed = 0;
@@ -198,6 +203,19 @@ final class DiskCollection implements CollectionHandler {
             return freed;
         } finally {
             blobs.stopTrackingLinks();
+        }
+    }
+
+    /** Puts back the holders entry of a link a crash left unindexed (or written before the index). */
+    private void indexLink(Repository repo, Digest digest, Path link) throws IOException {
+        ReentrantLock lock = blobs.locks().of(digest);
+        lock.lock();
+        try {
+            if (Files.exists(link)) {
+                blobs.holders().add(repo, digest);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  *                                       empty line, then the manifest's exact bytes
  * repositories/NAME/_tags/TAG           the digest the tag points at
  * repositories/NAME/_referrers/sha256/SUBJECT/sha256-REFERRER   one referrers entry
+ * holders/sha256/ab/abcd…/NAME         empty: NAME (with / as +) holds the blob; an index for
+ *                                       mounts without from, rebuilt from the links by the collector
  * uploads/ID/repository, uploads/ID/data   an open upload session
  * tmp/                                  files being written; anything here after a crash is garbage
  * quarantine/                           blob files that failed verification, kept for inspection
@@ -65,6 +67,10 @@ record Layout(Path root) {
 
     Path referrer(Repository repo, Digest subject, Digest referrer) {
         return referrers(repo, subject).resolve(referrer.algorithm().id() + "-" + referrer.encoded());
+    }
+
+    Path holders() {
+        return root.resolve("holders");
     }
 
     Path uploads() {

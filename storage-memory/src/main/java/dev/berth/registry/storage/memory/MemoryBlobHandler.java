@@ -4,7 +4,7 @@ package dev.berth.registry.storage.memory;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobDeleteHandler;
-import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.gc.CollectionHandler.Item;
@@ -26,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Content stored once by digest; each repository holds the digests pushed or mounted there,
  * each with its collection lifecycle. Changes happen under this object's monitor.
  */
-final class MemoryBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
+final class MemoryBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobLocateHandler {
     private final Map<Digest, byte[]> content = new ConcurrentHashMap<>();
     private final Map<Repository, Map<Digest, Life>> members = new ConcurrentHashMap<>();
+    /** The index behind {@link #locate}: for each stored digest, the repositories holding it. */
+    private final Map<Digest, Set<Repository>> holders = new ConcurrentHashMap<>();
 
     @Override
     public InputStream get(Repository repo, Digest digest) throws IOException {
@@ -75,6 +77,7 @@ final class MemoryBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDe
         Life life = members.computeIfAbsent(repo, r -> new ConcurrentHashMap<>()).get(digest);
         if (life == null) {
             members.get(repo).put(digest, new Life());
+            holders.computeIfAbsent(digest, d -> ConcurrentHashMap.newKeySet()).add(repo);
         } else {
             life.use();
         }
@@ -86,12 +89,18 @@ final class MemoryBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDe
         if (held == null || held.remove(digest) == null) {
             throw new NotFoundException("blob " + digest + " is not in " + repo);
         }
-        removeContentIfUnlinked(digest);
+        unlinked(repo, digest);
     }
 
-    private long removeContentIfUnlinked(Digest digest) {
-        if (members.values().stream().anyMatch(s -> s.containsKey(digest))) {
-            return 0;
+    /** After a link is removed: drops it from the index, and the content with its last link. */
+    private long unlinked(Repository repo, Digest digest) {
+        Set<Repository> remaining = holders.get(digest);
+        if (remaining != null) {
+            remaining.remove(repo);
+            if (!remaining.isEmpty()) {
+                return 0;
+            }
+            holders.remove(digest);
         }
         byte[] removed = content.remove(digest);
         return removed == null ? 0 : removed.length;
@@ -102,6 +111,11 @@ final class MemoryBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDe
         byte[] bytes = bytes(from, digest);
         members.get(from).get(digest).use();
         store(to, digest, bytes);
+    }
+
+    @Override
+    public List<Repository> locate(Digest digest, int limit) {
+        return holders.getOrDefault(digest, Set.of()).stream().limit(limit).toList();
     }
 
     boolean holdsAny(Repository repo) {
@@ -142,6 +156,6 @@ final class MemoryBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDe
             return OptionalLong.empty();
         }
         held.remove(claimed.digest());
-        return OptionalLong.of(removeContentIfUnlinked(claimed.digest()));
+        return OptionalLong.of(unlinked(repo, claimed.digest()));
     }
 }

@@ -22,6 +22,8 @@ import java.util.Optional;
  *                                           name character, so keys list in name order, and
  *                                           catalog/a! never blocks catalog/a/b! on stores
  *                                           that map keys to files)
+ * holders/sha256/HEX/REPO!                  REPO holds the blob: the index for mounts without from
+ * holders/complete                          every link made before the index has its entry
  * uploads/ID/state, uploads/ID/piece-RANDOM upload sessions (the state lists the pieces in order)
  * </pre>
  */
@@ -30,6 +32,7 @@ final class Keys {
     static final String REPOSITORIES = "repositories/";
     static final String CATALOG = "catalog/";
     static final String UPLOADS = "uploads/";
+    static final String HOLDERS = "holders/";
     static final String LAYERS = "/_layers/";
     static final String INFLIGHT = "/_inflight/";
 
@@ -102,6 +105,14 @@ final class Keys {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    static String holders(Digest d) {
+        return HOLDERS + digestPath(d) + "/";
+    }
+
+    static String holder(Digest d, Repository r) {
+        return holders(d) + r.name() + "!";
     }
 
     static String uploadState(String id) {

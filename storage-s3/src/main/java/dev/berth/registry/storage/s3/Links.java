@@ -10,6 +10,11 @@ import dev.berth.registry.storage.s3.Records.Content;
 import dev.berth.registry.storage.s3.Records.Link;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     generation it doomed, never a newer one);
  * <li>swap the link to LIVE with that generation.
  * </ol>
+ * Between the first and the last step the link's entry in the {@link Holders} index is written.
  * A collector dooms a content record, lists the links again, and deletes the data only when no
  * link of any state exists ({@link S3Collection#reclaimUnlinked}); a writer that linked after
  * that listing read the record after it was doomed, so it wrote its own generation.
@@ -45,14 +51,20 @@ final class Links {
     private final Bucket bucket;
     private final Clock clock;
     private final Set<Repository> catalogued = ConcurrentHashMap.newKeySet();
+    private final Holders holders;
 
     Links(Bucket bucket, Clock clock) {
         this.bucket = bucket;
         this.clock = clock;
+        this.holders = new Holders(bucket);
     }
 
     Bucket bucket() {
         return bucket;
+    }
+
+    Holders holders() {
+        return holders;
     }
 
     long now() {
@@ -111,6 +123,7 @@ final class Links {
             if (pendingTag.isEmpty()) {
                 continue; // another writer got there first: look again
             }
+            holders.add(repo, digest); // before the link is LIVE: a live link always has its entry
             Optional<Content> content = ensureContent(digest, size, source);
             if (content.isEmpty()) {
                 bucket.putIf(key, new byte[0], Condition.matches(pendingTag.get()));
@@ -182,5 +195,30 @@ final class Links {
             bucket.put(Keys.catalog(repo), new byte[] {'1'});
         }
         catalogued.add(repo);
+    }
+
+    /**
+     * Digests any repository has a link to, in any state but swept; with {@code sweepMarkers},
+     * also removes in-flight markers older than {@code leftoverAge} (puts that crashed).
+     */
+    Set<Digest> linkedDigests(boolean sweepMarkers, Duration leftoverAge) throws IOException {
+        Instant leftoverCutoff = Instant.ofEpochMilli(now()).minus(leftoverAge);
+        Set<Digest> linked = new HashSet<>();
+        List<String> staleMarkers = new ArrayList<>();
+        bucket.list(Keys.REPOSITORIES, Optional.empty(), entry -> {
+            if (entry.size() == 0) {
+                return;
+            }
+            if (entry.key().contains(Keys.LAYERS)) {
+                Keys.trailingDigest(entry.key()).ifPresent(linked::add);
+            } else if (sweepMarkers && entry.key().contains(Keys.INFLIGHT)
+                    && entry.lastModified().isBefore(leftoverCutoff)) {
+                staleMarkers.add(entry.key());
+            }
+        });
+        for (String marker : staleMarkers) {
+            bucket.delete(marker);
+        }
+        return linked;
     }
 }

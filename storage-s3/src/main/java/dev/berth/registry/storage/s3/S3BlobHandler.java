@@ -4,7 +4,7 @@ package dev.berth.registry.storage.s3;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.BlobDeleteHandler;
-import dev.berth.registry.spi.BlobMountHandler;
+import dev.berth.registry.spi.BlobLocateHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.NotFoundException;
@@ -16,10 +16,11 @@ import dev.berth.registry.storage.s3.Records.Link;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Blobs: a link per repository naming content stored once per digest (see {@link Links}). */
-final class S3BlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobMountHandler {
+final class S3BlobHandler implements BlobStatHandler, BlobPutHandler, BlobDeleteHandler, BlobLocateHandler {
     private final Links links;
     private final S3UploadHandler uploads;
     private final Optional<Duration> redirectTtl;
@@ -73,6 +74,7 @@ final class S3BlobHandler implements BlobStatHandler, BlobPutHandler, BlobDelete
                 throw new NotFoundException("blob " + digest + " is not in " + repo);
             }
             if (links.bucket().putIf(key, new byte[0], Condition.matches(current.get().etag())).isPresent()) {
+                links.holders().unlinked(repo, digest);
                 return;
             }
         }
@@ -83,5 +85,10 @@ final class S3BlobHandler implements BlobStatHandler, BlobPutHandler, BlobDelete
     public void mount(Repository from, Repository to, Digest digest) throws IOException {
         Links.Readable source = readable(from, digest);
         links.link(to, digest, source.size(), Optional.empty());
+    }
+
+    @Override
+    public List<Repository> locate(Digest digest, int limit) throws IOException {
+        return links.holders().list(digest, limit);
     }
 }

@@ -178,8 +178,11 @@ final class S3Collection implements CollectionHandler {
             if (link.nonce() != claimed.version() || !Records.COLLECTING.equals(link.state())) {
                 return OptionalLong.empty();
             }
-            return bucket.putIf(key, new byte[0], Condition.matches(stored.get().etag())).isPresent()
-                    ? OptionalLong.of(0) : OptionalLong.empty(); // content goes in reclaimUnlinked
+            if (bucket.putIf(key, new byte[0], Condition.matches(stored.get().etag())).isEmpty()) {
+                return OptionalLong.empty();
+            }
+            links.holders().unlinked(repo, claimed.digest());
+            return OptionalLong.of(0); // content goes in reclaimUnlinked
         }
         ManifestRecord record = Records.read(stored.get().body(), ManifestRecord.class, key);
         if (record.nonce() != claimed.version() || !Records.COLLECTING.equals(record.state())) {
@@ -191,6 +194,7 @@ final class S3Collection implements CollectionHandler {
 
     @Override
     public long reclaimUnlinked(Instant cutoff) throws IOException {
+        links.holders().completeOnce();
         Instant leftoverCutoff = Instant.ofEpochMilli(links.now()).minus(LEFTOVER_AGE);
         // content records and data objects, by digest
         Map<Digest, Entry> records = new HashMap<>();
@@ -210,7 +214,7 @@ final class S3Collection implements CollectionHandler {
                 data.computeIfAbsent(digest.get(), d -> new ArrayList<>()).add(entry);
             }
         });
-        Set<Digest> linked = linkedDigests(true);
+        Set<Digest> linked = links.linkedDigests(true, LEFTOVER_AGE);
         // doom content that no link names and that is older than the cutoff
         Map<Digest, String> doomed = new HashMap<>();
         Map<Digest, Content> doomedContent = new HashMap<>();
@@ -236,7 +240,7 @@ final class S3Collection implements CollectionHandler {
         }
         long freed = 0;
         if (!doomed.isEmpty()) {
-            Set<Digest> linkedNow = linkedDigests(false); // any link written since: its writer may not have seen the doom
+            Set<Digest> linkedNow = links.linkedDigests(false, LEFTOVER_AGE); // any link written since: its writer may not have seen the doom
             for (Map.Entry<Digest, String> d : doomed.entrySet()) {
                 Digest digest = d.getKey();
                 Content doom = doomedContent.get(digest);
@@ -248,6 +252,7 @@ final class S3Collection implements CollectionHandler {
                 }
                 bucket.delete(Keys.data(digest, doom.gen()));
                 bucket.putIf(key, new byte[0], Condition.matches(d.getValue()));
+                links.holders().removeAll(digest);
                 freed += doom.size();
             }
         }
@@ -270,30 +275,5 @@ final class S3Collection implements CollectionHandler {
             }
         }
         return freed;
-    }
-
-    /**
-     * Digests any repository has a link to, in any state but swept; with {@code sweepMarkers},
-     * also removes in-flight markers older than {@link #LEFTOVER_AGE} (puts that crashed).
-     */
-    private Set<Digest> linkedDigests(boolean sweepMarkers) throws IOException {
-        Instant leftoverCutoff = Instant.ofEpochMilli(links.now()).minus(LEFTOVER_AGE);
-        Set<Digest> linked = new HashSet<>();
-        List<String> staleMarkers = new ArrayList<>();
-        bucket.list(Keys.REPOSITORIES, Optional.empty(), entry -> {
-            if (entry.size() == 0) {
-                return;
-            }
-            if (entry.key().contains(Keys.LAYERS)) {
-                Keys.trailingDigest(entry.key()).ifPresent(linked::add);
-            } else if (sweepMarkers && entry.key().contains(Keys.INFLIGHT)
-                    && entry.lastModified().isBefore(leftoverCutoff)) {
-                staleMarkers.add(entry.key());
-            }
-        });
-        for (String marker : staleMarkers) {
-            bucket.delete(marker);
-        }
-        return linked;
     }
 }

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.core.Registry;
+import dev.berth.registry.spi.StorageConfig;
+import dev.berth.registry.tck.RegistryHttp;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bucket whose links have no entries in the holders index (written before the index existed)
+ * gets them from the first collection pass, once: mounts without {@code from} then find the blobs.
+ */
+class S3HoldersTest {
+    @Test
+    @DisplayName("links without holders entries get them in the first pass, and the pass marks the index complete")
+    void firstPassCompletesTheIndex() throws Exception {
+        Map<String, String> settings = S3TestServer.shared().settings("holders-" + UUID.randomUUID());
+        try (S3Storage storage = new S3StorageProvider().open(StorageConfig.of(settings), Clock.systemUTC());
+             RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(storage).build())) {
+            byte[] layer = "a layer pushed before the index".getBytes(StandardCharsets.UTF_8);
+            Digest digest = Digest.sha256(layer);
+            assertEquals(201, http.client().send("POST", "/v2/old/app/blobs/uploads/?digest=" + digest, layer)
+                    .statusCode());
+            Bucket bucket = storage.bucket();
+            bucket.delete(Keys.holder(digest, new Repository("old/app"))); // as a bucket from before the index
+            assertEquals(202, http.client().send("POST", "/v2/new/app/blobs/uploads/?mount=" + digest, new byte[0])
+                    .statusCode(), "no entry: the mount without from starts an upload");
+
+            storage.collection().reclaimUnlinked(Instant.EPOCH);
+            assertTrue(bucket.exists(Holders.COMPLETE), "the pass marks the index complete");
+            assertEquals(List.of(new Repository("old/app")),
+                    storage.blobs().locate(digest, 10), "the pass put the entry back");
+            assertEquals(201, http.client().send("POST", "/v2/new/app/blobs/uploads/?mount=" + digest, new byte[0])
+                    .statusCode(), "now the mount without from finds old/app");
+        }
+    }
+}
