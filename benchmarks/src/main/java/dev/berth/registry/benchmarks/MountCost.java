@@ -79,6 +79,8 @@ public final class MountCost {
                 System.out.printf("%12d  %-26s %10d %7d%n", repositories, labels[c], micros[c][MOUNTS / 2],
                         micros[c][MOUNTS * 99 / 100]);
             }
+        } finally {
+            TempDirectories.delete(dir);
         }
     }
 

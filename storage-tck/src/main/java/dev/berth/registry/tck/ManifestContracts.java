@@ -178,7 +178,10 @@ abstract class ManifestContracts extends Contracts {
     @Test
     @DisplayName("catalog-1: repositories list in order, paginated")
     void repositoryListing() throws IOException {
-        List<String> names = List.of("tck/zeta", "tck/alpha", "tck/alpha/nested", "other");
+        // "tck/alpha-x" sorts between "tck/alpha" and "tck/alpha/nested": a walk of the directory tree
+        // in its own order would list it last
+        List<String> names = List.of("tck/zeta", "tck/alpha", "tck/alpha/nested", "tck/alpha-x", "tck/alpha.y",
+                "tck/alpha0", "other");
         for (String n : names) {
             manifests().put(repo(n), manifest(n), Set.of(new Tag("t")));
         }
@@ -195,6 +198,9 @@ abstract class ManifestContracts extends Contracts {
             after = Optional.of(page.items().get(page.items().size() - 1));
         }
         assertEquals(expected, listed, "catalog-1: every repository with a manifest, ASCIIbetical, across pages");
+        assertEquals(List.of(repo("tck/alpha/nested"), repo("tck/alpha0")),
+                manifests().repositories(Optional.of(repo("tck/alpha.y")), 2).items(),
+                "catalog-1: a page after a name holds the names after it, nested ones included");
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -257,17 +256,12 @@ final class DiskManifestHandler implements ManifestHandler {
                 && !Files.isDirectory(layout.tags(repo))) {
             throw new NotFoundException("repository " + repo + " is not known");
         }
-        TreeSet<Tag> all = tags.all(repo);
-        Set<Tag> view = after.isPresent() ? all.tailSet(after.get(), false) : all;
-        return Page.of(view.stream().limit(limit + 1L).toList(), limit);
+        return tags.page(repo, after, limit);
     }
 
     @Override
     public Page<Repository> repositories(Optional<Repository> after, int limit) throws IOException {
-        List<Repository> all = Repositories.list(layout);
-        List<Repository> view = after.isEmpty() ? all
-                : all.stream().filter(r -> r.compareTo(after.get()) > 0).toList();
-        return Page.of(view.subList(0, Math.min(view.size(), limit + 1)), limit);
+        return Repositories.page(layout, after, limit);
     }
 
     @Override

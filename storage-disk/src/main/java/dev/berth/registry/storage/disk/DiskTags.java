@@ -5,6 +5,7 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.Page;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -138,6 +140,33 @@ final class DiskTags {
             }
         }
         return result;
+    }
+
+    /**
+     * tags-1: the tags after {@code after}, in order, at most {@code limit}: one read of the
+     * directory that compares file names and keeps only the page, so a page of a repository
+     * with 100,000 tags parses and sorts a page's worth of tags, not 100,000.
+     */
+    Page<Tag> page(Repository repo, Optional<Tag> after, int limit) throws IOException {
+        String afterName = after.map(Tag::value).orElse(null);
+        TreeSet<String> page = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.tags(repo))) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (afterName != null && name.compareTo(afterName) <= 0) {
+                    continue;
+                }
+                if (page.size() <= limit) {
+                    page.add(name);
+                } else if (name.compareTo(page.last()) < 0) {
+                    page.pollLast();
+                    page.add(name);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no tags yet
+        }
+        return Page.of(page.stream().map(Tag::new).toList(), limit);
     }
 
     /** Every tag of {@code repo}, in order. */
