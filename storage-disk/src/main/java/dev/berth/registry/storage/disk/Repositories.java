@@ -97,7 +97,11 @@ final class Repositories {
                 }
             }
             if (hasContent && !prefix.isEmpty()) {
-                found.add(new Repository(prefix));
+                try {
+                    found.add(new Repository(prefix));
+                } catch (IllegalArgumentException strayDirectory) {
+                    // not made by a push: not a repository
+                }
             }
         } catch (NoSuchFileException e) {
             // removed while listing

@@ -4,6 +4,7 @@ package dev.berth.registry.storage.disk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.Page;
@@ -12,6 +13,7 @@ import dev.berth.registry.tck.RegistryHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The catalog is read page by page from the directory tree, in name order although the tree
- * nests {@code a/b} under {@code a} while {@code a-b} sorts between them, and files an operator
- * left under {@code repositories/} are not repositories.
+ * nests {@code a/b} under {@code a} while {@code a-b} sorts between them; files and directories
+ * an operator left under {@code repositories/} are neither listed nor in the collector's way.
  */
 class DiskCatalogTest {
     @TempDir
@@ -33,7 +35,8 @@ class DiskCatalogTest {
     void pagesInNameOrder() throws Exception {
         Storage storage = DiskStorage.open(root);
         List<String> names = List.of("a", "a/b", "a-b", "a.c/d", "a0", "b/c/d");
-        try (RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(storage).build())) {
+        Registry registry = Registry.builder().storage(storage).build();
+        try (RegistryHttp http = RegistryHttp.serve(registry)) {
             for (String name : names) {
                 http.client().pushBlob(name, ("layer of " + name).getBytes(StandardCharsets.UTF_8));
             }
@@ -54,6 +57,10 @@ class DiskCatalogTest {
                 after = Optional.of(page.items().get(0));
             }
             assertEquals(List.of("a", "a-b", "a.c/d", "a/b", "a0", "b/c/d"), listed);
+
+            // the collector's walk over every link passes over them too
+            Collector.Report report = Collector.builder(registry).grace(Duration.ZERO).build().collect(false);
+            assertEquals(names.size(), report.blobsSwept(), "no manifest references the pushed blobs: " + report);
         }
     }
 }
