@@ -11,10 +11,11 @@ import java.util.Optional;
 /**
  * The index of which repositories hold a blob: a key {@code holders/ALG/HEX/REPO!} per link (the
  * {@code !}, as in the catalog's keys, keeps {@code a!} from blocking {@code a/b!} on stores that
- * map keys to files). Written after a new link is PENDING and before it is LIVE; removed after the link is, then put back if the link
- * came back meanwhile (another node pushed it again), so a live link always has its entry. A
- * crash between removing a link and its entry leaves an entry without a link: a mount from it
- * fails and core tries the next holder; the entries go with the content.
+ * map keys to files). Written after a new link is PENDING and before it is LIVE; removed after
+ * the link is, then put back if the link is there again (another node pushed it meanwhile and
+ * may have written the entry before the removal), so a live link always has its entry. A crash
+ * between removing a link and its entry leaves an entry without a link: a mount from it fails
+ * and core tries the next holder; such entries go with the content.
  */
 final class Holders {
     /** Written once every link made before the index existed has its entry. */
@@ -35,16 +36,24 @@ final class Holders {
     void unlinked(Repository repo, Digest digest) throws IOException {
         bucket.delete(Keys.holder(digest, repo));
         if (bucket.readLive(Keys.link(repo, digest)).isPresent()) {
-            add(repo, digest); // linked again by another writer, which may have written the entry before our delete
+            add(repo, digest);
         }
     }
 
-    /** Removes every entry of content that is gone. */
+    /**
+     * Removes the entries of content that is gone, each as {@link #unlinked}: a push that links
+     * the digest again while this runs keeps its entry.
+     */
     void removeAll(Digest digest) throws IOException {
-        List<String> keys = new ArrayList<>();
-        bucket.list(Keys.holders(digest), Optional.empty(), entry -> keys.add(entry.key()));
-        for (String key : keys) {
-            bucket.delete(key);
+        String under = Keys.holders(digest);
+        List<String> names = new ArrayList<>();
+        bucket.list(under, Optional.empty(), entry -> names.add(entry.key().substring(under.length())));
+        for (String name : names) {
+            if (!name.endsWith("!")) {
+                bucket.delete(under + name);
+                continue;
+            }
+            unlinked(new Repository(name.substring(0, name.length() - 1)), digest);
         }
     }
 
