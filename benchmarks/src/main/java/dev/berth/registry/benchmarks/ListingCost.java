@@ -35,7 +35,8 @@ import java.util.Set;
  * </pre>
  * Builds REPOSITORIES repositories with one blob each and one repository with TAGS tags through
  * the SPI, then prints the median time of a 100-entry page at the start and in the middle of
- * each listing, and the time to page through each listing whole.
+ * each listing, the time to page through each listing whole, and the median time to delete a
+ * manifest by digest in the repository with many tags.
  */
 public final class ListingCost {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -60,6 +61,7 @@ public final class ListingCost {
             System.out.printf("tags/list first page           %8.2f ms%n", median(base + "/v2/big/app/tags/list?n=100"));
             System.out.printf("tags/list page in the middle   %8.2f ms%n", median(base + "/v2/big/app/tags/list?n=100&last=" + middleTag));
             System.out.printf("tags/list, every page          %8.2f ms%n", walk(base, "/v2/big/app/tags/list?n=100"));
+            System.out.printf("DELETE of a manifest there     %8.2f ms%n", deletes(storage, base));
         } finally {
             TempDirectories.delete(dir);
         }
@@ -71,15 +73,45 @@ public final class ListingCost {
             byte[] content = ("layer " + i).getBytes(StandardCharsets.UTF_8);
             put.put(new Repository(String.format("team%06d/app", i)), Digest.sha256(content), new ByteArrayInputStream(content));
         }
-        byte[] manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2},\"layers\":[]}"
-                .getBytes(StandardCharsets.UTF_8);
         Set<Tag> all = new HashSet<>();
         for (int i = 0; i < tags; i++) {
             all.add(new Tag(String.format("v%07d", i)));
         }
-        PushedManifest pushed = new PushedManifest(new Manifest(Digest.sha256(manifest), MediaType.OCI_MANIFEST, manifest),
+        storage.manifests().put(new Repository("big/app"), pushed(manifest("")), all);
+    }
+
+    /** Median time to delete, by digest, one of 100 one-tag manifests of the repository with many tags. */
+    private static double deletes(Storage storage, String base) throws Exception {
+        double[] ms = new double[100];
+        Digest[] digests = new Digest[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            byte[] manifest = manifest("\"annotations\":{\"n\":\"" + i + "\"}");
+            digests[i] = Digest.sha256(manifest);
+            storage.manifests().put(new Repository("big/app"), pushed(manifest), Set.of(new Tag("single-" + i)));
+        }
+        for (int i = 0; i < ms.length; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v2/big/app/manifests/"
+                    + digests[i])).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            ms[i] = (System.nanoTime() - start) / 1e6;
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("DELETE: " + response.statusCode() + " " + response.body());
+            }
+        }
+        Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
+    private static byte[] manifest(String extra) {
+        return ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                + "{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"sha256:"
+                + "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2},\"layers\":[]"
+                + (extra.isEmpty() ? "" : "," + extra) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static PushedManifest pushed(byte[] manifest) {
+        return new PushedManifest(new Manifest(Digest.sha256(manifest), MediaType.OCI_MANIFEST, manifest),
                 Set.of(), Optional.empty(), Optional.empty(), Map.of(), Set.of());
-        storage.manifests().put(new Repository("big/app"), pushed, all);
     }
 
     private static double median(String uri) throws Exception {

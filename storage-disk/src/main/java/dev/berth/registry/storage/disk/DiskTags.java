@@ -12,8 +12,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -111,9 +113,16 @@ final class DiskTags {
         }
     }
 
-    /** Removes every tag of {@code repo} that points at {@code digest}. */
+    /**
+     * Removes every tag of {@code repo} that points at {@code digest}. Tags are compared through
+     * the cache (which this fills), so in a repository with 100,000 tags only the first delete
+     * after a start reads 100,000 files; only a tag that matches is locked and read again.
+     */
     void untagAll(Repository repo, Digest digest) throws IOException {
-        for (Tag tag : all(repo)) {
+        for (Tag tag : names(repo)) {
+            if (!digest.equals(current(repo, tag))) {
+                continue;
+            }
             ReentrantLock lock = lock(repo, tag);
             lock.lock();
             try {
@@ -132,14 +141,35 @@ final class DiskTags {
     /** The tags of {@code repo} by the digest they point at. */
     Map<Digest, Set<Tag>> byDigest(Repository repo) throws IOException {
         Map<Digest, Set<Tag>> result = new HashMap<>();
-        for (Tag tag : all(repo)) {
-            try {
-                result.computeIfAbsent(read(repo, tag), d -> new HashSet<>()).add(tag);
-            } catch (NotFoundException e) {
-                // untagged while listing
+        for (Tag tag : names(repo)) {
+            Digest target = current(repo, tag);
+            if (target != null) {
+                result.computeIfAbsent(target, d -> new HashSet<>()).add(tag);
             }
         }
         return result;
+    }
+
+    /** What {@code tag} points at, as {@link #resolve} finds it (and caches it); null if gone. */
+    private Digest current(Repository repo, Tag tag) throws IOException {
+        try {
+            return resolve(repo, tag);
+        } catch (NotFoundException e) {
+            return null; // untagged while listing
+        }
+    }
+
+    /** The tags of {@code repo}, in no particular order. */
+    private List<Tag> names(Repository repo) throws IOException {
+        List<Tag> tags = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.tags(repo))) {
+            for (Path f : files) {
+                tags.add(new Tag(f.getFileName().toString()));
+            }
+        } catch (NoSuchFileException e) {
+            // no tags yet
+        }
+        return tags;
     }
 
     /**
@@ -167,18 +197,5 @@ final class DiskTags {
             // no tags yet
         }
         return Page.of(page.stream().map(Tag::new).toList(), limit);
-    }
-
-    /** Every tag of {@code repo}, in order. */
-    TreeSet<Tag> all(Repository repo) throws IOException {
-        TreeSet<Tag> tags = new TreeSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.tags(repo))) {
-            for (Path f : files) {
-                tags.add(new Tag(f.getFileName().toString()));
-            }
-        } catch (NoSuchFileException e) {
-            // no tags yet
-        }
-        return tags;
     }
 }
