@@ -46,4 +46,24 @@ class S3HoldersTest {
                     .statusCode(), "now the mount without from finds old/app");
         }
     }
+
+    @Test
+    @DisplayName("removing the entries of reclaimed content keeps the entry of a link made meanwhile")
+    void removalKeepsARacingLink() throws Exception {
+        Map<String, String> settings = S3TestServer.shared().settings("holders-race-" + UUID.randomUUID());
+        try (S3Storage storage = new S3StorageProvider().open(StorageConfig.of(settings), Clock.systemUTC());
+             RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(storage).build())) {
+            byte[] layer = "content a collector doomed while another node pushed it again".getBytes(StandardCharsets.UTF_8);
+            Digest digest = Digest.sha256(layer);
+            assertEquals(201, http.client().send("POST", "/v2/again/app/blobs/uploads/?digest=" + digest, layer)
+                    .statusCode());
+            Repository gone = new Repository("gone/app"); // an entry whose link a crash took
+            storage.bucket().put(Keys.holder(digest, gone), new byte[] {'1'});
+
+            // the collector's last step for content it deleted, run after the push linked the digest
+            new Holders(storage.bucket()).removeAll(digest);
+            assertEquals(List.of(new Repository("again/app")), storage.blobs().locate(digest, 10),
+                    "the live link keeps its entry; the stale one goes");
+        }
+    }
 }
