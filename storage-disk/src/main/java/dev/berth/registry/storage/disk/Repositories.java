@@ -5,9 +5,9 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.spi.Page;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,15 +72,20 @@ final class Repositories {
                     frontier.add(subtree); // otherwise every name under it sorts before after
                 }
             }
-        } catch (FileSystemException e) {
-            // removed while listing (NoSuchFileException), or a stray file that is no directory
+        } catch (NoSuchFileException e) {
+            // removed while listing
+        } catch (NotDirectoryException e) {
+            if (prefix.isEmpty()) {
+                throw e; // repositories/ itself: the storage is broken, and readiness must say so
+            }
+            // a stray file under repositories/
         }
     }
 
     private static boolean holdsContent(Path dir) throws IOException {
         try {
             return hasEntries(dir.resolve("_blobs")) || hasEntries(dir.resolve("_manifests"));
-        } catch (FileSystemException strayFile) {
+        } catch (NotDirectoryException strayFile) {
             return false;
         }
     }
