@@ -13,18 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.TreeSet;
 
 /** Finds repositories: directories under repositories/ that hold a {@code _blobs} or {@code _manifests} entry. */
 final class Repositories {
     private Repositories() {
     }
 
-    /** All repositories with content, sorted. */
+    /** All repositories with content, sorted: one page without an end. */
     static List<Repository> list(Layout layout) throws IOException {
-        TreeSet<Repository> found = new TreeSet<>();
-        walk(layout.repositories(), "", found);
-        return new ArrayList<>(found);
+        return page(layout, Optional.empty(), Integer.MAX_VALUE - 1).items();
     }
 
     /**
@@ -87,29 +84,6 @@ final class Repositories {
             return hasEntries(dir.resolve("_blobs")) || hasEntries(dir.resolve("_manifests"));
         } catch (NotDirectoryException strayFile) {
             return false;
-        }
-    }
-
-    private static void walk(Path dir, String prefix, TreeSet<Repository> found) throws IOException {
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-            boolean hasContent = false;
-            for (Path child : children) {
-                String name = child.getFileName().toString();
-                if (name.startsWith("_")) {
-                    hasContent |= (name.equals("_blobs") || name.equals("_manifests")) && hasEntries(child);
-                } else if (Files.isDirectory(child)) {
-                    walk(child, prefix.isEmpty() ? name : prefix + "/" + name, found);
-                }
-            }
-            if (hasContent && !prefix.isEmpty()) {
-                try {
-                    found.add(new Repository(prefix));
-                } catch (IllegalArgumentException strayDirectory) {
-                    // not made by a push: not a repository
-                }
-            }
-        } catch (NoSuchFileException e) {
-            // removed while listing
         }
     }
 
