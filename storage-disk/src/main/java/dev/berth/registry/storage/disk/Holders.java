@@ -40,9 +40,6 @@ final class Holders {
     /** Records that {@code repo} holds {@code digest}. Call with the digest's lock held. */
     void add(Repository repo, Digest digest) throws IOException {
         Path entry = entry(digest, repo);
-        if (Files.exists(entry)) {
-            return;
-        }
         Files.createDirectories(entry.getParent());
         try {
             Files.createFile(entry);
