@@ -23,6 +23,8 @@ final class Holders {
     private static final byte[] PRESENT = {'1'};
 
     private final Bucket bucket;
+    /** Seen {@link #COMPLETE} once: no later pass of this node asks the bucket again. */
+    private volatile boolean complete;
 
     Holders(Bucket bucket) {
         this.bucket = bucket;
@@ -76,7 +78,8 @@ final class Holders {
      * every link, then the {@link #COMPLETE} marker. Called by the collector.
      */
     void completeOnce() throws IOException {
-        if (bucket.exists(COMPLETE)) {
+        if (complete || bucket.exists(COMPLETE)) {
+            complete = true;
             return;
         }
         List<String> links = new ArrayList<>();
@@ -93,5 +96,6 @@ final class Holders {
             }
         }
         bucket.put(COMPLETE, PRESENT);
+        complete = true;
     }
 }
