@@ -35,16 +35,25 @@ abstract class CollectionContracts extends Contracts {
                         + " must be listed"));
     }
 
+    private Digest put(byte[] content) throws IOException {
+        Digest digest = Digest.sha256(content);
+        require(storage().blobs(), BlobPutHandler.class).put(A, digest,
+                new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
+        return digest;
+    }
+
+    /** Claims the blob as listed; an unchanged LIVE item must be claimable. */
+    private Item claimListed(CollectionHandler gc, Digest digest) throws IOException {
+        return gc.claim(A, listed(gc, digest)).orElseThrow(() -> new AssertionError(
+                "gc-claim (CollectionHandler.claim): an unchanged LIVE item must be claimable"));
+    }
+
     @Test
     @DisplayName("gc-claim: claiming a COLLECTING item left by a collector that died takes it over")
     void claimTakeover() throws IOException {
         CollectionHandler gc = collection();
-        byte[] content = Content.random(31, 5000);
-        Digest digest = Digest.sha256(content);
-        require(storage().blobs(), BlobPutHandler.class).put(A, digest,
-                new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
-        Item abandoned = gc.claim(A, listed(gc, digest)).orElseThrow(() -> new AssertionError(
-                "gc-claim (CollectionHandler.claim): an unchanged LIVE item must be claimable"));
+        Digest digest = put(Content.random(31, 5000));
+        Item abandoned = claimListed(gc, digest);
         Item seen = listed(gc, digest);
         assertEquals(State.COLLECTING, seen.state(), "gc-claim (CollectionHandler.blobs): a claimed item is listed"
                 + " as COLLECTING");
@@ -63,12 +72,8 @@ abstract class CollectionContracts extends Contracts {
     void sweptLinkIsNotLocated() throws IOException {
         CollectionHandler gc = collection();
         BlobLocateHandler locator = require(storage().blobs(), BlobLocateHandler.class);
-        byte[] content = Content.random(32, 700);
-        Digest digest = Digest.sha256(content);
-        require(storage().blobs(), BlobPutHandler.class).put(A, digest,
-                new VerifyingInputStream(new ByteArrayInputStream(content), digest, content.length));
-        Item claimed = gc.claim(A, listed(gc, digest)).orElseThrow(() -> new AssertionError(
-                "gc-claim (CollectionHandler.claim): an unchanged LIVE item must be claimable"));
+        Digest digest = put(Content.random(32, 700));
+        Item claimed = claimListed(gc, digest);
         assertTrue(gc.sweep(A, claimed).isPresent(), "gc-sweep (CollectionHandler.sweep): an unused claim sweeps");
         assertEquals(List.of(), locator.locate(digest, 10),
                 "locate-2: after a sweep of its only link, nothing is listed as holding the blob");

@@ -15,55 +15,66 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bucket whose links have no entries in the holders index (written before the index existed)
- * gets them from the first collection pass, once: mounts without {@code from} then find the blobs.
+ * The holders index in a bucket: links without entries (written before the index existed) get
+ * them from the first collection pass, once, and the collector's removal of a reclaimed digest's
+ * entries never takes the entry of a link made meanwhile.
  */
 class S3HoldersTest {
+    private S3Storage storage;
+    private RegistryHttp http;
+
+    @BeforeEach
+    void open() throws Exception {
+        Map<String, String> settings = S3TestServer.shared().settings("holders-" + UUID.randomUUID());
+        storage = new S3StorageProvider().open(StorageConfig.of(settings), Clock.systemUTC());
+        http = RegistryHttp.serve(Registry.builder().storage(storage).build());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        http.close();
+        storage.close();
+    }
+
     @Test
     @DisplayName("links without holders entries get them in the first pass, and the pass marks the index complete")
     void firstPassCompletesTheIndex() throws Exception {
-        Map<String, String> settings = S3TestServer.shared().settings("holders-" + UUID.randomUUID());
-        try (S3Storage storage = new S3StorageProvider().open(StorageConfig.of(settings), Clock.systemUTC());
-             RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(storage).build())) {
-            byte[] layer = "a layer pushed before the index".getBytes(StandardCharsets.UTF_8);
-            Digest digest = Digest.sha256(layer);
-            assertEquals(201, http.client().send("POST", "/v2/old/app/blobs/uploads/?digest=" + digest, layer)
-                    .statusCode());
-            Bucket bucket = storage.bucket();
-            bucket.delete(Keys.holder(digest, new Repository("old/app"))); // as a bucket from before the index
-            assertEquals(202, http.client().send("POST", "/v2/new/app/blobs/uploads/?mount=" + digest, new byte[0])
-                    .statusCode(), "no entry: the mount without from starts an upload");
+        byte[] layer = "a layer pushed before the index".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256(layer);
+        assertEquals(201, http.client().send("POST", "/v2/old/app/blobs/uploads/?digest=" + digest, layer)
+                .statusCode());
+        Bucket bucket = storage.bucket();
+        bucket.delete(Keys.holder(digest, new Repository("old/app"))); // as a bucket from before the index
+        assertEquals(202, http.client().send("POST", "/v2/new/app/blobs/uploads/?mount=" + digest, new byte[0])
+                .statusCode(), "no entry: the mount without from starts an upload");
 
-            storage.collection().reclaimUnlinked(Instant.EPOCH);
-            assertTrue(bucket.exists(Holders.COMPLETE), "the pass marks the index complete");
-            assertEquals(List.of(new Repository("old/app")),
-                    storage.blobs().locate(digest, 10), "the pass put the entry back");
-            assertEquals(201, http.client().send("POST", "/v2/new/app/blobs/uploads/?mount=" + digest, new byte[0])
-                    .statusCode(), "now the mount without from finds old/app");
-        }
+        storage.collection().reclaimUnlinked(Instant.EPOCH);
+        assertTrue(bucket.exists(Holders.COMPLETE), "the pass marks the index complete");
+        assertEquals(List.of(new Repository("old/app")),
+                storage.blobs().locate(digest, 10), "the pass put the entry back");
+        assertEquals(201, http.client().send("POST", "/v2/new/app/blobs/uploads/?mount=" + digest, new byte[0])
+                .statusCode(), "now the mount without from finds old/app");
     }
 
     @Test
     @DisplayName("removing the entries of reclaimed content keeps the entry of a link made meanwhile")
     void removalKeepsARacingLink() throws Exception {
-        Map<String, String> settings = S3TestServer.shared().settings("holders-race-" + UUID.randomUUID());
-        try (S3Storage storage = new S3StorageProvider().open(StorageConfig.of(settings), Clock.systemUTC());
-             RegistryHttp http = RegistryHttp.serve(Registry.builder().storage(storage).build())) {
-            byte[] layer = "content a collector doomed while another node pushed it again".getBytes(StandardCharsets.UTF_8);
-            Digest digest = Digest.sha256(layer);
-            assertEquals(201, http.client().send("POST", "/v2/again/app/blobs/uploads/?digest=" + digest, layer)
-                    .statusCode());
-            Repository gone = new Repository("gone/app"); // an entry whose link a crash took
-            storage.bucket().put(Keys.holder(digest, gone), new byte[] {'1'});
+        byte[] layer = "content a collector doomed while another node pushed it again".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256(layer);
+        assertEquals(201, http.client().send("POST", "/v2/again/app/blobs/uploads/?digest=" + digest, layer)
+                .statusCode());
+        Repository gone = new Repository("gone/app"); // an entry whose link a crash took
+        storage.bucket().put(Keys.holder(digest, gone), new byte[] {'1'});
 
-            // the collector's last step for content it deleted, run after the push linked the digest
-            new Holders(storage.bucket()).removeAll(digest);
-            assertEquals(List.of(new Repository("again/app")), storage.blobs().locate(digest, 10),
-                    "the live link keeps its entry; the stale one goes");
-        }
+        // the collector's last step for content it deleted, run after the push linked the digest
+        new Holders(storage.bucket()).removeAll(digest);
+        assertEquals(List.of(new Repository("again/app")), storage.blobs().locate(digest, 10),
+                "the live link keeps its entry; the stale one goes");
     }
 }
