@@ -16,6 +16,7 @@
  * <tr><td>{@link dev.berth.registry.spi.BlobMountHandler}</td><td>BlobHandler</td><td>cross-repository mounts</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.BlobLocateHandler}</td><td>BlobHandler</td><td>which repositories hold a blob: mounts without {@code from}</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.PartSizedUploads}</td><td>UploadHandler</td><td>a chunk size clients are asked to reach</td></tr>
+ * <tr><td>{@link dev.berth.registry.spi.TagClaimHandler}</td><td>ManifestHandler</td><td>creating a tag only where none exists, atomically: immutable tags</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.ExternalContent}</td><td>ManifestHandler</td><td>manifests whose blobs arrive out of band</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.gc.CollectableStorage}</td><td>Storage</td><td>online garbage collection ({@code spi.gc})</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.DeclaredSettings}</td><td>StorageProvider</td><td>the settings {@code open} reads: others are refused, naming the closest</td></tr>

@@ -109,12 +109,18 @@ final class Manifests {
         for (String t : ex.queryAll("tag")) {
             tags.add(Names.tag(t));
         }
-        try {
-            store().put(repo, manifest, tags);
-        } catch (NotFoundException e) { // manifest-put-5: a reference was collected after our check
-            checkDependencies(repo, parsed.dependencies()); // names what is missing now
-            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "manifest references content unknown to "
-                    + repo + ": " + e.getMessage() + "; push it again", Map.of());
+        Map<Tag, String> fixed = options.immutability().immutable(repo, tags);
+        if (fixed.isEmpty()) {
+            store(repo, manifest, tags, parsed);
+        } else { // immutable tags: checked, the manifest stored untagged, each claimed, then the rest
+            options.immutability().checkPush(repo, fixed, digest);
+            store(repo, manifest, Set.of(), parsed);
+            options.immutability().claim(repo, fixed, manifest);
+            Set<Tag> mutable = new LinkedHashSet<>(tags);
+            mutable.removeAll(fixed.keySet());
+            if (!mutable.isEmpty()) {
+                store(repo, manifest, mutable, parsed);
+            }
         }
         ex.header("Location", "/v2/" + repo + "/manifests/" + digest);
         ex.header("Docker-Content-Digest", digest.toString());
@@ -127,6 +133,17 @@ final class Manifests {
         ex.status(201);
         ex.emit(options, RegistryEvent.Type.MANIFEST_PUSHED, repo, digest, tags.stream().map(Tag::value).toList(),
                 parsed.manifest().mediaType().value(), content.length);
+    }
+
+    private void store(Repository repo, PushedManifest manifest, Set<Tag> tags, ManifestParser.Parsed parsed)
+            throws IOException {
+        try {
+            store().put(repo, manifest, tags);
+        } catch (NotFoundException e) { // manifest-put-5: a reference was collected after our check
+            checkDependencies(repo, parsed.dependencies()); // names what is missing now
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "manifest references content unknown to "
+                    + repo + ": " + e.getMessage() + "; push it again", Map.of());
+        }
     }
 
     private byte[] readLimited(Exchange ex) throws IOException {
@@ -199,10 +216,12 @@ final class Manifests {
         Reference ref = Names.reference(ex.path("ref"));
         if (ref instanceof Tag tag) {
             Digest pointed = store().resolve(repo, tag);
+            options.immutability().checkUntag(repo, tag, pointed);
             store().untag(repo, tag);
             ex.status(202);
             ex.emit(options, RegistryEvent.Type.TAG_DELETED, repo, pointed, List.of(tag.value()), null, 0);
         } else {
+            options.immutability().checkDelete(repo, (Digest) ref);
             store().delete(repo, (Digest) ref);
             ex.status(202);
             ex.emit(options, RegistryEvent.Type.MANIFEST_DELETED, repo, (Digest) ref, List.of(), null, 0);

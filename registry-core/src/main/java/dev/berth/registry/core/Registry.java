@@ -6,8 +6,6 @@ import dev.berth.registry.core.testing.Journal;
 import dev.berth.registry.core.testing.Warnings;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
-import dev.berth.registry.spi.StorageConfig;
-import dev.berth.registry.spi.StorageProvider;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -47,10 +45,7 @@ public final class Registry extends HttpServlet {
         return new Builder();
     }
 
-    /**
-     * Switches read-only mode at run time: pulls go on, pushes and deletes get
-     * {@code 405 UNSUPPORTED}, and online collection waits.
-     */
+    /** Switches read-only mode at run time: pulls go on, pushes and deletes get 405 UNSUPPORTED, GC waits. */
     public void readOnly(boolean readOnly) {
         options.readOnly().set(readOnly);
     }
@@ -69,10 +64,7 @@ public final class Registry extends HttpServlet {
         return options.storage();
     }
 
-    /**
-     * Cancels upload sessions idle for longer than the configured expiry; returns how many.
-     * Hosts call this periodically (the Jetty server does).
-     */
+    /** Cancels upload sessions idle past the configured expiry; returns how many. Hosts call it periodically. */
     public int expireUploads(Instant now) throws IOException {
         return uploads.expire(now.minus(options.uploadExpiry()));
     }
@@ -102,17 +94,6 @@ public final class Registry extends HttpServlet {
         router.service(request, response);
     }
 
-    private static Storage inMemory() {
-        try {
-            return StorageProvider.named("memory").open(StorageConfig.empty());
-        } catch (IllegalArgumentException e) { // no provider of that name
-            throw new IllegalStateException("Registry.builder() without .storage(...) stores in memory, which needs"
-                    + " dev.berth:storage-memory on the class path (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** Go's options, in Java. None is required: without {@link Builder#storage} it is in memory. */
     public static final class Builder {
         private Storage storage;
@@ -132,11 +113,12 @@ public final class Registry extends HttpServlet {
         private Duration uploadSessionIdle = Duration.ofMinutes(5);
         private java.util.function.Consumer<RegistryEvent> events = e -> { };
         private boolean readOnly;
+        private final List<ImmutableTags> immutableTags = new ArrayList<>();
 
         private Builder() {
         }
 
-        /** Where everything is stored (required). */
+        /** Where everything is stored; in memory when not set. */
         public Builder storage(Storage storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
             return this;
@@ -207,10 +189,7 @@ public final class Registry extends HttpServlet {
 
         /** Idle time after which {@link #expireUploads} cancels an upload session; 24 h by default. */
         public Builder uploadExpiry(Duration expiry) {
-            if (expiry.isNegative() || expiry.isZero()) {
-                throw new IllegalArgumentException("uploadExpiry must be positive: " + expiry);
-            }
-            this.uploadExpiry = expiry;
+            this.uploadExpiry = positive(expiry, "uploadExpiry");
             return this;
         }
 
@@ -255,10 +234,7 @@ public final class Registry extends HttpServlet {
          * minutes by default, so a client that abandoned its sessions can push again soon.
          */
         public Builder uploadSessionIdle(Duration idle) {
-            if (idle.isNegative() || idle.isZero()) {
-                throw new IllegalArgumentException("uploadSessionIdle must be positive: " + idle);
-            }
-            this.uploadSessionIdle = idle;
+            this.uploadSessionIdle = positive(idle, "uploadSessionIdle");
             return this;
         }
 
@@ -277,10 +253,26 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /**
+         * Makes the tags {@code rules} names immutable, e.g. {@code ImmutableTags.matching("release/**", "v*")}:
+         * another manifest pushed to one, or a delete of it or of its manifest, gets 403 DENIED. Calls add up.
+         */
+        public Builder immutableTags(ImmutableTags rules) {
+            immutableTags.add(Objects.requireNonNull(rules, "rules"));
+            return this;
+        }
+
         /** Starts in read-only mode (see {@link Registry#readOnly(boolean)}). */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
         }
 
         /**
@@ -289,14 +281,15 @@ public final class Registry extends HttpServlet {
          */
         public Registry build() {
             if (storage == null) {
-                storage = inMemory();
+                storage = RegistryOptions.inMemory();
             }
             StorageView view = StorageView.of(storage, blobOverride != null ? blobOverride : storage.blobs(),
                     Optional.ofNullable(storageObserver));
             return new Registry(new RegistryOptions(storage, view, Optional.ofNullable(blobOverride), logger, requestLevel,
                     warnings, referrers, automaticCrossMount, maxManifestBytes,
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
-                    maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly)));
+                    maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly),
+                    new Immutability(ImmutableTags.firstOf(immutableTags), view)));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.BlobLocateHandler;
@@ -13,6 +14,7 @@ import dev.berth.registry.spi.ExternalContent;
 import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.PartSizedUploads;
 import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.TagClaimHandler;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.gc.CollectionHandler;
@@ -28,7 +30,7 @@ import java.util.Optional;
 record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<BlobPutHandler> put,
                    Optional<BlobDeleteHandler> delete, Optional<BlobMountHandler> mount,
                    Optional<Locator> locate,
-                   ManifestHandler manifests, boolean externalContent,
+                   ManifestHandler manifests, Optional<Claimer> claim, boolean externalContent,
                    UploadHandler uploads, Optional<PartSizedUploads> partSizes,
                    Optional<CollectionHandler> collection) {
 
@@ -40,7 +42,9 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 blobs instanceof BlobDeleteHandler d ? Optional.of(d) : Optional.empty(),
                 blobs instanceof BlobMountHandler m ? Optional.of(m) : Optional.empty(),
                 blobs instanceof BlobLocateHandler l ? Optional.<Locator>of(l::locate) : Optional.empty(),
-                storage.manifests(), storage.manifests() instanceof ExternalContent,
+                storage.manifests(),
+                storage.manifests() instanceof TagClaimHandler c ? Optional.<Claimer>of(c::claim) : Optional.empty(),
+                storage.manifests() instanceof ExternalContent,
                 storage.uploads(),
                 storage.uploads() instanceof PartSizedUploads parts ? Optional.of(parts) : Optional.empty(),
                 storage instanceof CollectableStorage c ? Optional.of(c.collection()) : Optional.empty());
@@ -55,9 +59,18 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 mount.<BlobMountHandler>map(m -> new ObservedBlobs.Mount(m, calls)),
                 locate.<Locator>map(l -> (digest, limit) -> calls.time("BlobLocateHandler.locate",
                         () -> l.locate(digest, limit))),
-                new ObservedManifests(manifests, calls), externalContent,
+                new ObservedManifests(manifests, calls),
+                claim.<Claimer>map(c -> (repo, tag, digest) -> calls.time("TagClaimHandler.claim",
+                        () -> c.claim(repo, tag, digest))),
+                externalContent,
                 new ObservedUploads(uploads, calls), partSizes,
                 collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)));
+    }
+
+    /** What core asks of a {@link TagClaimHandler}. */
+    @FunctionalInterface
+    interface Claimer {
+        Digest claim(Repository repo, Tag tag, Digest digest) throws IOException;
     }
 
     /** What core asks of a {@link BlobLocateHandler}; the mount itself goes through {@link #mount}. */

@@ -11,6 +11,7 @@ import dev.berth.registry.spi.BlobMountHandler;
 import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.Storage;
+import dev.berth.registry.spi.TagClaimHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,7 @@ public abstract class StorageTck {
     }
 
     @Test
-    @DisplayName("capabilities: report which blob capabilities the backend implements")
+    @DisplayName("capabilities: report which capabilities the backend implements")
     protected final void capabilities(TestReporter report) {
         List<String> found = new ArrayList<>(List.of("BlobHandler"));
         List<String> missing = new ArrayList<>();
@@ -113,6 +114,7 @@ public abstract class StorageTck {
             (capability.isInstance(blobHandler.orElse(storage.blobs())) ? found : missing)
                     .add(capability.getSimpleName());
         }
+        (storage.manifests() instanceof TagClaimHandler ? found : missing).add(TagClaimHandler.class.getSimpleName());
         String collection = blobHandler.isPresent() ? "over a store that keeps the rest (GC checks skipped)"
                 : storage instanceof CollectableStorage ? "CollectionHandler" : "no CollectionHandler";
         report.publishEntry("capabilities", String.join(", ", found) + ", " + collection);
@@ -152,6 +154,15 @@ public abstract class StorageTck {
     }
 
     @Nested
+    @DisplayName("TagClaimHandler: tags created once (immutable tags)")
+    class TagClaims extends TagClaimContracts {
+        @Override
+        StorageTck kit() {
+            return StorageTck.this;
+        }
+    }
+
+    @Nested
     @DisplayName("UploadHandler: upload sessions")
     class Uploads extends UploadContracts {
         @Override
@@ -172,6 +183,15 @@ public abstract class StorageTck {
     @Nested
     @DisplayName("protocol: manifests over HTTP")
     class ManifestFlows extends ManifestProtocol {
+        @Override
+        StorageTck kit() {
+            return StorageTck.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("protocol: immutable tags over HTTP")
+    class ImmutableTagFlows extends ImmutableTagProtocol {
         @Override
         StorageTck kit() {
             return StorageTck.this;

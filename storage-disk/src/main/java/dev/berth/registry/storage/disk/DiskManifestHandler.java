@@ -7,7 +7,7 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.PushedManifest;
-import dev.berth.registry.spi.ManifestHandler;
+import dev.berth.registry.spi.TagClaimHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import java.io.IOException;
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Manifests as content plus a facts header per repository, verified once as they enter a
  * bounded cache; tags are {@link DiskTags}.
  */
-final class DiskManifestHandler implements ManifestHandler {
+final class DiskManifestHandler implements TagClaimHandler {
     /** Manifests kept in memory, at most this many bytes: reads of hot tags touch no file. */
     private static final long CACHE_BYTES = 64L * 1024 * 1024;
 
@@ -156,6 +156,20 @@ final class DiskManifestHandler implements ManifestHandler {
         }
         for (Tag tag : tagged) {
             tags.point(repo, tag, digest);
+        }
+    }
+
+    @Override
+    public Digest claim(Repository repo, Tag tag, Digest digest) throws IOException {
+        ReentrantLock lock = blobs.locks().of(digest);
+        lock.lock();
+        try { // tag-claim-4: a delete of the manifest holds this lock throughout
+            if (!Files.exists(layout.manifest(repo, digest))) {
+                throw new NotFoundException("manifest " + digest + " is not in " + repo);
+            }
+            return tags.claim(repo, tag, digest);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -99,6 +99,25 @@ final class DiskTags {
         }
     }
 
+    /**
+     * tag-claim-1…3: points {@code tag} at {@code digest} unless it points somewhere; returns
+     * what it points at then. One process owns the directory, so the tag's lock makes it atomic.
+     */
+    Digest claim(Repository repo, Tag tag, Digest digest) throws IOException {
+        ReentrantLock lock = lock(repo, tag);
+        lock.lock();
+        try {
+            try {
+                return read(repo, tag);
+            } catch (NotFoundException e) {
+                point(repo, tag, digest); // reentrant: the lock is held already
+                return digest;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** tag-delete-1, tag-delete-2. */
     void untag(Repository repo, Tag tag) throws IOException {
         ReentrantLock lock = lock(repo, tag);

@@ -7,9 +7,9 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.PushedManifest;
-import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
+import dev.berth.registry.spi.TagClaimHandler;
 import java.io.IOException;
 import dev.berth.registry.spi.gc.CollectionHandler.Item;
 import dev.berth.registry.spi.gc.CollectionHandler.Kind;
@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Manifests, tags and referrers per repository, guarded by the repository's monitor. */
-final class MemoryManifestHandler implements ManifestHandler {
+final class MemoryManifestHandler implements TagClaimHandler {
     private static final class RepoState {
         final Map<Digest, PushedManifest> manifests = new ConcurrentHashMap<>();
         final NavigableMap<Tag, Digest> tags = new ConcurrentSkipListMap<>();
@@ -89,6 +89,21 @@ final class MemoryManifestHandler implements ManifestHandler {
             manifest.subject().ifPresent(s -> state.referrers.computeIfAbsent(s, k -> new ConcurrentHashMap<>())
                     .put(manifest.digest(), manifest.asReferrer()));
             tags.forEach(t -> state.tags.put(t, manifest.digest()));
+        }
+    }
+
+    @Override
+    public Digest claim(Repository repo, Tag tag, Digest digest) throws NotFoundException {
+        RepoState state = repos.get(repo);
+        if (state == null) {
+            throw new NotFoundException("manifest " + digest + " is not in " + repo);
+        }
+        synchronized (state) { // tag-claim-4: a delete of the manifest cannot slip in between
+            if (!state.manifests.containsKey(digest)) {
+                throw new NotFoundException("manifest " + digest + " is not in " + repo);
+            }
+            Digest current = state.tags.putIfAbsent(tag, digest);
+            return current == null ? digest : current;
         }
     }
 

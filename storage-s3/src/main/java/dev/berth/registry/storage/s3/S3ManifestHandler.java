@@ -8,9 +8,9 @@ import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.PushedManifest;
-import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
+import dev.berth.registry.spi.TagClaimHandler;
 import dev.berth.registry.storage.s3.Bucket.Condition;
 import dev.berth.registry.storage.s3.Bucket.Entry;
 import dev.berth.registry.storage.s3.Bucket.Stored;
@@ -29,9 +29,11 @@ import java.util.Set;
 /**
  * Manifests, tags, referrers and the catalog, one object each. Tags are plain objects written
  * last-writer-wins (a tag names the manifest of whichever push finished last); removing the tags
- * of a deleted manifest is a compare-and-swap, so a tag moved meanwhile survives.
+ * of a deleted manifest is a compare-and-swap, so a tag moved meanwhile survives. A claimed tag
+ * is written only if absent ({@code If-None-Match: *}, or {@code If-Match} on a tombstone), so
+ * nodes sharing the bucket agree on the one claim that won.
  */
-final class S3ManifestHandler implements ManifestHandler {
+final class S3ManifestHandler implements TagClaimHandler {
     private static final int ATTEMPTS = 20;
 
     private final Links links;
@@ -98,6 +100,25 @@ final class S3ManifestHandler implements ManifestHandler {
         } finally {
             bucket.delete(marker);
         }
+    }
+
+    @Override
+    public Digest claim(Repository repo, Tag tag, Digest digest) throws IOException {
+        if (!use(repo, digest)) { // tag-claim-4, rescuing a manifest a collector is looking at
+            throw new NotFoundException("manifest " + digest + " is not in " + repo);
+        }
+        String key = Keys.tag(repo, tag);
+        byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Stored> current = bucket.read(key);
+            if (current.isPresent() && !current.get().tombstone()) {
+                return Digest.parse(new String(current.get().body(), StandardCharsets.US_ASCII).trim());
+            }
+            if (bucket.putIf(key, target, Condition.of(current)).isPresent()) {
+                return digest; // tag-claim-3: the condition let only one claim through
+            }
+        }
+        throw new IOException("tag " + tag + " of " + repo + " keeps changing");
     }
 
     /** Writes the manifest's record LIVE with a fresh version (a put of it is a use). */
