@@ -94,7 +94,8 @@ public interface ImmutableTags {
         try {
             return FileSystems.getDefault().getPathMatcher("glob:" + glob);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a glob: \"" + glob + "\": " + e.getMessage(), e);
+            throw new IllegalArgumentException("not a glob: \"" + glob + "\": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 }

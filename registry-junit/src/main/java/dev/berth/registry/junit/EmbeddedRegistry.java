@@ -46,6 +46,13 @@ public @interface EmbeddedRegistry {
     /** Storage settings as {@code key=value}. */
     String[] settings() default {};
 
+    /**
+     * Immutable tags as {@code "REPOSITORY-GLOB:TAG-GLOB"}, e.g. {@code "release/**:v*"}: another
+     * manifest pushed to such a tag, or a delete of it or of its manifest, gets {@code 403 DENIED}
+     * (with {@link #options}, set them in the builder: {@code immutableTags(ImmutableTags.matching(…))}).
+     */
+    String[] immutableTags() default {};
+
     /** Serve over HTTPS for this made-up domain with a generated certificate (a {@link TlsRegistry}). */
     String tls() default "";
 

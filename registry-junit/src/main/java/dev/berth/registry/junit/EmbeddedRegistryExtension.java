@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.junit;
 
+import dev.berth.registry.core.ImmutableTags;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.jetty.LayoutPreloader;
 import dev.berth.registry.spi.Storage;
@@ -105,11 +106,20 @@ public final class EmbeddedRegistryExtension implements BeforeAllCallback, Befor
                         ? "; add dev.berth:storage-disk to the test dependencies" : ""), e);
             }
             Storage storage = provider.open(settings);
-            registry = Registry.builder().storage(storage).build();
+            Registry.Builder builder = Registry.builder().storage(storage);
+            for (String rule : spec.immutableTags()) {
+                int colon = rule.indexOf(':');
+                if (colon <= 0 || colon == rule.length() - 1) {
+                    throw new IllegalArgumentException("@EmbeddedRegistry immutableTags are \"REPOSITORY-GLOB:TAG-GLOB\","
+                            + " got \"" + rule + "\"");
+                }
+                builder.immutableTags(ImmutableTags.matching(rule.substring(0, colon), rule.substring(colon + 1)));
+            }
+            registry = builder.build();
         } else {
-            if (!spec.storage().equals("memory") || spec.settings().length > 0) {
-                throw new IllegalArgumentException("@EmbeddedRegistry: set the storage in the options method's builder,"
-                        + " not with storage/settings beside options = \"" + spec.options() + "\"");
+            if (!spec.storage().equals("memory") || spec.settings().length > 0 || spec.immutableTags().length > 0) {
+                throw new IllegalArgumentException("@EmbeddedRegistry: set the storage and immutable tags in the options"
+                        + " method's builder, not beside options = \"" + spec.options() + "\"");
             }
             registry = OptionsMethod.invoke(spec.options(), declaring, context);
         }

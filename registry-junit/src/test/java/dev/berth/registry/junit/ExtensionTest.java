@@ -92,6 +92,25 @@ class ExtensionTest {
         }
     }
 
+    static class WithImmutableTags {
+        @EmbeddedRegistry(immutableTags = "release/**:v*")
+        TestRegistry registry;
+
+        @Test
+        void immutableTagsRefuseAMove() throws Exception {
+            PushedImage first = registry.fixtures().image("release/app:v1", 100);
+            java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> registry.fixtures().image("release/app:v1", 100));
+            assertTrue(refused.getMessage().contains("DENIED") && refused.getMessage().contains("immutable"),
+                    refused.getMessage());
+            assertEquals(first.digest().toString(), Requests.send(registry, "HEAD", "/v2/release/app/manifests/v1", null)
+                    .headers().firstValue("Docker-Content-Digest").orElse(""));
+            assertEquals(403, Requests.send(registry, "DELETE", "/v2/release/app/manifests/v1", null).statusCode());
+            registry.fixtures().image("release/app:latest", 100);
+            registry.fixtures().image("release/app:latest", 100); // a tag the rule does not match moves
+        }
+    }
+
     private static Events run(Class<?> fixture, List<String> warnings) {
         Logger junit = Logger.getLogger("org.junit");
         Handler collect = new Handler() {
@@ -119,10 +138,12 @@ class ExtensionTest {
     }
 
     @Test
-    @DisplayName("fields of superclasses, of the enclosing instance of a @Nested class, options, tls, disk, parameters")
+    @DisplayName("fields of superclasses, of the enclosing instance of a @Nested class, options, tls, disk, parameters,"
+            + " immutable tags")
     void everyFormWorks() {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        for (Class<?> fixture : List.of(InheritsFields.class, WithNested.class, WithOptions.class)) {
+        for (Class<?> fixture : List.of(InheritsFields.class, WithNested.class, WithOptions.class,
+                WithImmutableTags.class)) {
             Events events = run(fixture, warnings);
             events.failed().stream().forEach(e -> System.err.println(e));
             events.assertStatistics(s -> s.failed(0).succeeded(fixture == WithOptions.class ? 2 : 1));

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server's rooms: the command line assembles authentication and operations, which know neither it nor each other.
+ * The server's rooms: the command line assembles authentication, operations and policies, which know neither it
+ * nor each other.
  */
 class DependencyRulesTest {
     private static final JavaClasses SERVER = new ClassFileImporter().importPath(Path.of("target/classes"));
@@ -25,6 +26,14 @@ class DependencyRulesTest {
     void operationsKnowNoCommandLineAndNoAuthentication() {
         noClasses().that().resideInAPackage("dev.berth.registry.server.ops..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.berth.registry.server.cli..", "dev.berth.registry.server.auth..", "picocli..")
+                .check(SERVER);
+    }
+
+    @Test
+    void policiesKnowNoCommandLineNoAuthenticationAndNoOperations() {
+        noClasses().that().resideInAPackage("dev.berth.registry.server.policy..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.berth.registry.server.cli..", "dev.berth.registry.server.auth..",
+                        "dev.berth.registry.server.ops..", "picocli..")
                 .check(SERVER);
     }
 

@@ -112,6 +112,10 @@ public final class Main implements Callable<Integer> {
                     + "Without it, every user who logs in may do everything and anonymous callers nothing.")
     Path authPolicy;
 
+    @Option(names = "--policy", paramLabel = "FILE", description = "YAML repository policies (immutable tags); "
+            + "re-read when it changes, keeping the rules loaded before if the new file is broken.")
+    Path policy;
+
     @Option(names = "--token-service", defaultValue = "berth", description = "The token audience, service= in challenges (default: ${DEFAULT-VALUE}).")
     String tokenService;
 
@@ -274,6 +278,6 @@ public final class Main implements Callable<Integer> {
                         Optional.ofNullable(tlsSelfSigned), dataDir.resolve("tls")),
                 Optional.ofNullable(adminAddress).map(a -> Settings.Admin.parse(a, Optional.ofNullable(adminTokenFile))),
                 new Settings.Events(webhooks, webhookQueue, Settings.duration("--webhook-max-backoff", webhookMaxBackoff)),
-                noRequestLog ? "off" : accessLog, readOnly, !noReferrers);
+                noRequestLog ? "off" : accessLog, readOnly, !noReferrers, Optional.ofNullable(policy));
     }
 }

@@ -10,6 +10,7 @@ import dev.berth.registry.server.ops.GcSchedule;
 import dev.berth.registry.server.ops.Observability;
 import dev.berth.registry.server.ops.ReadOnlySignal;
 import dev.berth.registry.server.ops.Webhooks;
+import dev.berth.registry.server.policy.RepositoryPolicy;
 import dev.berth.registry.spi.BlobHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.gc.CollectableStorage;
@@ -66,6 +67,9 @@ final class Serve {
                 .uploadExpiry(limits.uploadExpiry());
         access.ifPresent(builder::access);
         blobs.ifPresent(builder::blobHandler);
+        if (settings.policy().isPresent()) {
+            builder.immutableTags(RepositoryPolicy.open(settings.policy().get()));
+        }
         Settings.Events events = settings.events();
         Optional<Webhooks> hooks = events.webhooks().isEmpty() ? Optional.empty() : Optional.of(new Webhooks(
                 events.webhooks(), events.queue(), events.maxBackoff(), "berth://" + hostName() + ":" + listen.port(),

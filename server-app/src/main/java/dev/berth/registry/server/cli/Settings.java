@@ -13,7 +13,7 @@ import java.util.Optional;
 /** Everything the server is started with, parsed and checked: what {@link Serve} needs and nothing of picocli. */
 record Settings(Listen listen, StorageSettings storage, Limits limits, Collection gc, AuthSettings auth,
                 TlsSettings tls, Optional<Admin> admin, Events events, String accessLog, boolean readOnly,
-                boolean referrers) {
+                boolean referrers, Optional<Path> policy) {
     Settings {
         if (!List.of("text", "json", "ncsa", "off").contains(accessLog)) {
             throw new IllegalArgumentException("--access-log must be text, json, ncsa or off, not " + accessLog);

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.server.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.api.Tag;
+import dev.berth.registry.core.ImmutableTags;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The policy file as operators write it, and the errors they get when they get it wrong. */
+class PolicyFileTest {
+    @TempDir
+    Path dir;
+
+    private ImmutableTags load(String yaml) throws Exception {
+        Path file = Files.writeString(dir.resolve("policy.yaml"), yaml);
+        return PolicyFile.load(file).immutable(file);
+    }
+
+    @Test
+    void rulesMatchByRepositoryAndTagGlobs() throws Exception {
+        ImmutableTags rules = load("""
+                immutable-tags:
+                  - name: releases
+                    repositories: ["prod/**", "base/*"]
+                    tags: ["v*", "[0-9]*.[0-9]*"]
+                  - repositories: team/app
+                    tags: stable
+                """);
+        assertEquals(Optional.of("\"releases\""), rules.rule(new Repository("prod/a/b"), new Tag("v1.2")));
+        assertEquals(Optional.of("\"releases\""), rules.rule(new Repository("base/alpine"), new Tag("3.20")));
+        assertEquals(Optional.empty(), rules.rule(new Repository("base/alpine/x"), new Tag("v1")), "* stays in a component");
+        assertEquals(Optional.empty(), rules.rule(new Repository("prod/app"), new Tag("latest")));
+        assertEquals(Optional.of("\"immutable-tags[1]\""), rules.rule(new Repository("team/app"), new Tag("stable")));
+        assertTrue(rules.mayApply(new Repository("prod/x")));
+        assertTrue(!rules.mayApply(new Repository("dev/x")), "a delete by digest in dev/x reads no tags");
+        assertEquals(Optional.empty(), load("").rule(new Repository("prod/a"), new Tag("v1")), "an empty file: no rules");
+        assertEquals(Optional.empty(), load("# none yet\n").rule(new Repository("prod/a"), new Tag("v1")), "comments only");
+    }
+
+    record Broken(String yaml, String message) {
+    }
+
+    static java.util.List<Broken> broken() {
+        return java.util.List.of(
+                new Broken("immutable-tags:\n  - repositories: [a]\n    tagz: [x]\n",
+                        "unknown key 'tagz' at immutable-tags[0].tagz; known keys:"),
+                new Broken("immutable-tag: []\n", "unknown key 'immutable-tag' at immutable-tag"),
+                new Broken("immutable-tags:\n  - repositories: [\"a/[**\"]\n    tags: [x]\n",
+                        "immutable-tags rule immutable-tags[0]: not a glob: \"a/[**\""),
+                new Broken("immutable-tags:\n  - name: r\n    tags: [x]\n", "immutable-tags rule r needs repositories"),
+                new Broken("immutable-tags: [\n", "is not valid YAML"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("broken")
+    void brokenFilesAreRefusedNamingThePlace(Broken broken) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(broken.yaml()));
+        assertTrue(e.getMessage().contains(broken.message()), e.getMessage());
+        assertTrue(e.getMessage().startsWith(dir.resolve("policy.yaml").toString()), "names the file: " + e.getMessage());
+    }
+}
