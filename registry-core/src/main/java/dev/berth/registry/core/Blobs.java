@@ -156,6 +156,7 @@ final class Blobs {
         BlobDeleteHandler deleter = options.view().delete().orElseThrow(() -> new RegistryException(
                 ErrorCode.UNSUPPORTED, "this registry's storage does not delete blobs"));
         deleter.delete(repo, digest);
+        options.quotas().forget(repo); // measured again at the next push: the room is back
         ex.status(202);
         ex.emit(options, RegistryEvent.Type.BLOB_DELETED, repo, digest, java.util.List.of(), null, 0);
     }

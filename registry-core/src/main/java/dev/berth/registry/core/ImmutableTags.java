@@ -3,7 +3,6 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
@@ -45,8 +44,8 @@ public interface ImmutableTags {
         if (repositories.isEmpty() || tags.isEmpty()) {
             throw new IllegalArgumentException("an immutable-tags rule needs repositories and tags: " + name);
         }
-        List<PathMatcher> repos = repositories.stream().map(ImmutableTags::glob).toList();
-        List<PathMatcher> names = tags.stream().map(ImmutableTags::glob).toList();
+        List<PathMatcher> repos = repositories.stream().map(Globs::glob).toList();
+        List<PathMatcher> names = tags.stream().map(Globs::glob).toList();
         return new ImmutableTags() {
             @Override
             public Optional<String> rule(Repository repo, Tag tag) {
@@ -88,14 +87,5 @@ public interface ImmutableTags {
                 return all.stream().anyMatch(r -> r.mayApply(repo));
             }
         };
-    }
-
-    private static PathMatcher glob(String glob) {
-        try {
-            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a glob: \"" + glob + "\": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
     }
 }

@@ -20,6 +20,25 @@ final class Mounts {
         this.options = options;
     }
 
+    /**
+     * {@link #mount}, taking the blob's room in {@code repo}'s quotas first; where the room cannot
+     * be known here, no mount: the client uploads, and the commit is checked.
+     */
+    boolean mountWithinQuotas(Exchange ex, Repository repo, Digest digest) throws IOException {
+        Optional<Repository> from = ex.query("from").map(Names::repository).filter(ex::mayPull);
+        Optional<QuotaAccounting.Reservation> room = options.quotas().forMount(repo, digest, from);
+        if (room.isEmpty()) {
+            return false;
+        }
+        try (QuotaAccounting.Reservation held = room.get()) {
+            if (mount(ex, repo, digest, ex.query("from"))) {
+                held.committed();
+                return true;
+            }
+            return false;
+        }
+    }
+
     /** Whether {@code digest} is now a blob of {@code repo}, mounted from {@code fromName} (or, if allowed, any). */
     boolean mount(Exchange ex, Repository repo, Digest digest, Optional<String> fromName) throws IOException {
         if (options.view().mount().isEmpty()) {

@@ -74,6 +74,11 @@ public final class Registry extends HttpServlet {
         return options.uploadExpiry();
     }
 
+    /** What each quota's repositories use now, measured from the storage (a walk of the catalog). */
+    public List<Quota.Use> quotaUse() throws IOException {
+        return options.quotas().report();
+    }
+
     /** The ids of the routes, as {@link Fault}s and the {@link Journal} name them: {@code end-1} … {@code end-14}, {@code catalog}. */
     public static List<String> routeIds() {
         return RouteTable.ROWS.stream().map(RouteTable.Row::id).toList();
@@ -114,6 +119,7 @@ public final class Registry extends HttpServlet {
         private java.util.function.Consumer<RegistryEvent> events = e -> { };
         private boolean readOnly;
         private final List<ImmutableTags> immutableTags = new ArrayList<>();
+        private Quotas quotas = Quotas.NONE;
 
         private Builder() {
         }
@@ -124,19 +130,13 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /**
-         * Serves and stores blobs through {@code handler} instead of the storage's own (Go's
-         * {@code WithBlobHandler}); its capabilities are discovered with {@code instanceof}.
-         */
+        /** Serves and stores blobs through {@code handler}, its capabilities found by {@code instanceof} (Go's {@code WithBlobHandler}). */
         public Builder blobHandler(BlobHandler handler) {
             this.blobOverride = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
-        /**
-         * Where every request is logged at INFO (method, path, status, time), and errors at
-         * ERROR (Go's {@code Logger}). The default logger is {@code dev.berth.registry}.
-         */
+        /** Where requests are logged at INFO and errors at ERROR (Go's {@code Logger}); default {@code dev.berth.registry}. */
         public Builder logger(Logger logger) {
             this.logger = Objects.requireNonNull(logger, "logger");
             this.requestLevel = Logger.Level.INFO;
@@ -152,10 +152,7 @@ public final class Registry extends HttpServlet {
             return logger(new LineLogger(lines));
         }
 
-        /**
-         * Adds {@code Warning: 299 - "text"} to responses with the given probability, for
-         * testing clients (Go's {@code WithWarning}).
-         */
+        /** Adds {@code Warning: 299 - "text"} to responses with this probability (Go's {@code WithWarning}). */
         public Builder warning(double probability, String text) {
             this.warnings = new Warnings(probability, Objects.requireNonNull(text, "text"));
             return this;
@@ -262,6 +259,12 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
+        /** Limits the bytes of blobs in repositories, e.g. {@code Quotas.of(Quota.perRepository("team", "team/**", 1L << 30))}. */
+        public Builder quotas(Quotas quotas) {
+            this.quotas = Objects.requireNonNull(quotas, "quotas");
+            return this;
+        }
+
         /** Starts in read-only mode (see {@link Registry#readOnly(boolean)}). */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
@@ -289,7 +292,7 @@ public final class Registry extends HttpServlet {
                     warnings, referrers, automaticCrossMount, maxManifestBytes,
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
                     maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly),
-                    new Immutability(ImmutableTags.firstOf(immutableTags), view)));
+                    new Immutability(ImmutableTags.firstOf(immutableTags), view), new QuotaAccounting(quotas, view, blobOverride != null)));
         }
     }
 }

@@ -20,7 +20,8 @@ record RegistryOptions(Storage storage, StorageView view, Optional<BlobHandler> 
                        Optional<Journal> journal, List<Fault> faults, Optional<AccessControl> access,
                        int maxUploadSessionsPerClient, Duration uploadSessionIdle,
                        java.util.function.Consumer<RegistryEvent> events,
-                       java.util.concurrent.atomic.AtomicBoolean readOnly, Immutability immutability) {
+                       java.util.concurrent.atomic.AtomicBoolean readOnly, Immutability immutability,
+                       QuotaAccounting quotas) {
     /** Without {@code .storage(...)}: a memory storage, found as a provider so that core does not depend on it. */
     static Storage inMemory() {
         try {

@@ -47,12 +47,9 @@ final class Uploads {
                     + " blob handler: pulls work, blob pushes do not", null);
         }
         Optional<String> mount = ex.query("mount");
-        if (mount.isPresent()) {
-            Digest digest = Names.digest(mount.get());
-            if (mounts.mount(ex, repo, digest, ex.query("from"))) {
-                blobCreated(ex, repo, digest);
-                return;
-            }
+        if (mount.isPresent() && mounts.mountWithinQuotas(ex, repo, Names.digest(mount.get()))) {
+            blobCreated(ex, repo, Names.digest(mount.get()));
+            return;
         }
         Digest.Algorithm algorithm = ex.query("digest-algorithm").map(Uploads::algorithm)
                 .orElse(Digest.Algorithm.SHA256);
@@ -60,9 +57,12 @@ final class Uploads {
         if (digest.isPresent()) {
             algorithm = digest.get().algorithm();
         }
-        if (digest.isPresent() && options.view().put().isPresent()) {
+        if (digest.isPresent() && options.view().put().isPresent() && (ex.contentLength() >= 0 || !options.quotas().any())) {
             // end-4b: the whole blob in one POST goes straight to the backend: no session, nothing to clean up
-            options.view().put().get().put(repo, digest.get(), new VerifyingInputStream(ex.body(), digest.get(), -1));
+            try (QuotaAccounting.Reservation held = options.quotas().reserve(repo, digest.get(), ex.contentLength())) {
+                options.view().put().get().put(repo, digest.get(), new VerifyingInputStream(ex.body(), digest.get(), -1));
+                held.committed();
+            }
             blobCreated(ex, repo, digest.get());
             return;
         }
@@ -80,7 +80,7 @@ final class Uploads {
         hashes.start(upload.id(), algorithm);
         if (digest.isPresent()) { // end-4b: the whole blob in one POST
             try {
-                long size = receive(upload, 0, ex.body(), -1);
+                long size = receiveWithin(upload, 0, ex, -1);
                 commit(upload, size, digest.get());
             } catch (IOException | RuntimeException e) {
                 discard(upload);
@@ -106,7 +106,8 @@ final class Uploads {
         try (UploadLimits.Use used = limits.use(upload.id()); UploadHashes.Held held = hashes.hold(upload.id())) {
             long size = upload.size();
             long declared = checkContentRange(ex, upload, size);
-            long newSize = receive(upload, size, ex.body(), declared);
+            options.quotas().checkChunk(upload.repository(), size, Math.max(declared, ex.contentLength()));
+            long newSize = receiveWithin(upload, size, ex, declared);
             uploadStatus(ex, upload, newSize, 202);
         }
     }
@@ -124,13 +125,14 @@ final class Uploads {
         long size = upload.size();
         if (ex.hasBody() || ex.header("Content-Range").isPresent()) {
             long declared = checkContentRange(ex, upload, size);
-            size = receive(upload, size, ex.body(), declared);
+            options.quotas().checkChunk(upload.repository(), size, Math.max(declared, ex.contentLength()));
+            size = receiveWithin(upload, size, ex, declared);
         }
         try {
             commit(upload, size, digest);
         } catch (RegistryException e) {
-            if (e.code() == ErrorCode.DIGEST_INVALID) {
-                discard(upload); // the bytes can never become this digest; the client starts over
+            if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.DENIED) {
+                discard(upload); // the bytes can never become this digest, or have no room: the client starts over
             }
             throw e;
         }
@@ -159,6 +161,16 @@ final class Uploads {
         return hashes.append(upload, before, chunk);
     }
 
+    /** {@link #receive}, the body cut off where a quota's room ends; a refused session is discarded. */
+    private long receiveWithin(Upload upload, long before, Exchange ex, long declared) throws IOException {
+        try {
+            return receive(upload, before, options.quotas().limited(upload.repository(), before, ex.body()), declared);
+        } catch (RegistryException e) {
+            discard(upload); // part of the chunk may be in the session: it can never be committed whole
+            throw e;
+        }
+    }
+
     /** Verifies the session's {@code size} bytes hash to {@code digest} and makes them the blob. */
     private void commit(Upload upload, long size, Digest digest) throws IOException {
         Digest actual = hashes.finish(upload, size, digest.algorithm());
@@ -166,6 +178,15 @@ final class Uploads {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content (" + size
                     + " bytes) hashes to " + actual + ", not " + digest);
         }
+        try (QuotaAccounting.Reservation held = options.quotas().reserve(upload.repository(), digest, size)) {
+            store(upload, size, digest);
+            held.committed();
+        }
+        hashes.forget(upload.id());
+        limits.release(upload.id());
+    }
+
+    private void store(Upload upload, long size, Digest digest) throws IOException {
         if (options.blobOverride().isPresent()) {
             BlobPutHandler put = options.view().put().orElseThrow(() -> new RegistryException(
                     ErrorCode.UNSUPPORTED, "this registry's blob handler does not store blobs"));
@@ -176,8 +197,6 @@ final class Uploads {
         } else {
             upload.commit(digest);
         }
-        hashes.forget(upload.id());
-        limits.release(upload.id());
     }
 
     private void discard(Upload upload) {

@@ -101,6 +101,42 @@ class RepositoryPolicyIT {
     }
 
     @Test
+    void quotasFromThePolicyFile() throws Exception {
+        Skopeo.requireInstalled();
+        OciLayouts layout = new OciLayouts(dir.resolve("layout"));
+        OciLayouts.Image one = layout.image("amd64", 2, 300_000, 3);
+        OciLayouts.Image two = layout.image("amd64", 2, 300_000, 4);
+        layout.tag(one, OciLayouts.MANIFEST, "one");
+        layout.tag(two, OciLayouts.MANIFEST, "two");
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                quotas:
+                  - name: small
+                    repositories: ["limited/*"]
+                    max-bytes: 1MiB
+                """);
+        Skopeo skopeo = new Skopeo(Files.createDirectories(dir.resolve("skopeo")));
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                "--policy", policy.toString(), "--admin-address", "127.0.0.1:0")) {
+            String app = "docker://" + server.uri().getHost() + ":" + server.uri().getPort() + "/limited/app";
+            String src = "oci:" + layout.root() + ":";
+            skopeo.run("copy", "--dest-tls-verify=false", src + "one", app + ":one");
+            AssertionError refused = assertThrows(AssertionError.class,
+                    () -> skopeo.run("copy", "--dest-tls-verify=false", src + "two", app + ":two"));
+            assertTrue(refused.getMessage().contains("denied: quota") && refused.getMessage().contains("used of 1.0 MiB"),
+                    "skopeo shows the user the quota, its use and its limit: " + refused.getMessage());
+            URI admin = URI.create(server.awaitLine("Berth admin on", 10).replaceAll(".* on (http://[^/]+)/.*", "$1"));
+            String report = new String(new HttpTester(admin).get("/admin/quotas").body(), StandardCharsets.UTF_8);
+            assertTrue(report.contains("\"quota\":\"small\",\"repository\":\"limited/app\"")
+                    && report.contains("\"maxBytes\":1048576"), report);
+            HttpTester http = new HttpTester(server.uri());
+            for (Digest layer : one.layers()) {
+                assertEquals(202, http.delete("/v2/limited/app/blobs/" + layer).statusCode(), "a delete gives room back");
+            }
+            skopeo.run("copy", "--dest-tls-verify=false", src + "two", app + ":two");
+        }
+    }
+
+    @Test
     void racingPushesToTheJarsDisk() throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), RELEASES);
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),

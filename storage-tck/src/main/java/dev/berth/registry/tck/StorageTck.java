@@ -199,6 +199,15 @@ public abstract class StorageTck {
     }
 
     @Nested
+    @DisplayName("protocol: byte quotas over HTTP")
+    class QuotaFlows extends QuotaProtocol {
+        @Override
+        StorageTck kit() {
+            return StorageTck.this;
+        }
+    }
+
+    @Nested
     @DisplayName("protocol: tags, catalog, referrers over HTTP")
     class ListingFlows extends ListingProtocol {
         @Override

@@ -112,7 +112,7 @@ public final class Main implements Callable<Integer> {
                     + "Without it, every user who logs in may do everything and anonymous callers nothing.")
     Path authPolicy;
 
-    @Option(names = "--policy", paramLabel = "FILE", description = "YAML repository policies (immutable tags); "
+    @Option(names = "--policy", paramLabel = "FILE", description = "YAML repository policies (immutable tags, quotas); "
             + "re-read when it changes, keeping the rules loaded before if the new file is broken.")
     Path policy;
 

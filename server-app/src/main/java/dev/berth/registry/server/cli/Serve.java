@@ -68,7 +68,12 @@ final class Serve {
         access.ifPresent(builder::access);
         blobs.ifPresent(builder::blobHandler);
         if (settings.policy().isPresent()) {
-            builder.immutableTags(RepositoryPolicy.open(settings.policy().get()));
+            boolean measurable = opened instanceof CollectableStorage && blobs.isEmpty();
+            RepositoryPolicy policy = RepositoryPolicy.open(settings.policy().get(), measurable);
+            builder.immutableTags(policy);
+            if (measurable) {
+                builder.quotas(policy);
+            }
         }
         Settings.Events events = settings.events();
         Optional<Webhooks> hooks = events.webhooks().isEmpty() ? Optional.empty() : Optional.of(new Webhooks(

@@ -3,6 +3,7 @@ package dev.berth.registry.server.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
+import dev.berth.registry.core.Quota;
 import dev.berth.registry.core.Registry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -34,6 +35,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <pre>
  * POST /admin/gc[?dry-run=true]   run a collection pass now; answers its report as JSON
  * GET  /admin/gc                  the report of the last pass run from here or by the schedule
+ * GET  /admin/quotas              each quota's use, measured from the storage now
  * </pre>
  * With a token ({@code --admin-token-file}), everything but {@code /health/*} (for probes) needs
  * {@code Authorization: Bearer TOKEN}.
@@ -74,6 +76,23 @@ public final class AdminServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new GcServlet(collector)), "/admin/gc");
         context.addServlet(new ServletHolder(new ReadOnlyServlet(registry)), "/admin/read-only");
+        context.addServlet(new ServletHolder(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                List<Map<String, Object>> uses = new java.util.ArrayList<>();
+                for (Quota.Use use : registry.quotaUse()) {
+                    Map<String, Object> entry = new java.util.LinkedHashMap<>();
+                    entry.put("quota", use.quota());
+                    use.repository().ifPresent(r -> entry.put("repository", r));
+                    entry.put("usedBytes", use.usedBytes());
+                    entry.put("maxBytes", use.maxBytes());
+                    uses.add(entry);
+                }
+                GcServlet.send(response, 200, Map.of("quotas", uses));
+            }
+        }), "/admin/quotas");
         context.addServlet(new ServletHolder(new HealthServlet(registry)), "/health/*");
         context.addServlet(new ServletHolder(new HttpServlet() {
             private static final long serialVersionUID = 1L;

@@ -47,6 +47,30 @@ class PolicyFileTest {
         assertEquals(Optional.empty(), load("# none yet\n").rule(new Repository("prod/a"), new Tag("v1")), "comments only");
     }
 
+    @Test
+    void quotasWithSizesAndSharing() throws Exception {
+        Path file = Files.writeString(dir.resolve("policy.yaml"), """
+                quotas:
+                  - name: team
+                    repositories: ["team/**", "shared-*"]
+                    max-bytes: 1.5GiB
+                    shared: true
+                  - repositories: sandbox/*
+                    max-bytes: 500MB
+                  - name: exact
+                    repositories: [x]
+                    max-bytes: 1048576
+                """);
+        java.util.List<dev.berth.registry.core.Quota> quotas = PolicyFile.load(file).quotas(file);
+        assertEquals(3L * 512 * 1024 * 1024, quotas.get(0).maxBytes());
+        assertTrue(quotas.get(0).shared() && quotas.get(0).covers().test(new Repository("team/a/b"))
+                && quotas.get(0).covers().test(new Repository("shared-x")));
+        assertEquals("quotas[1]", quotas.get(1).name());
+        assertEquals(500_000_000L, quotas.get(1).maxBytes());
+        assertTrue(!quotas.get(1).shared() && !quotas.get(1).covers().test(new Repository("sandbox/a/b")));
+        assertEquals(1_048_576L, quotas.get(2).maxBytes());
+    }
+
     record Broken(String yaml, String message) {
     }
 
@@ -58,7 +82,10 @@ class PolicyFileTest {
                 new Broken("immutable-tags:\n  - repositories: [\"a/[**\"]\n    tags: [x]\n",
                         "immutable-tags rule immutable-tags[0]: not a glob: \"a/[**\""),
                 new Broken("immutable-tags:\n  - name: r\n    tags: [x]\n", "immutable-tags rule r needs repositories"),
-                new Broken("immutable-tags: [\n", "is not valid YAML"));
+                new Broken("immutable-tags: [\n", "is not valid YAML"),
+                new Broken("quotas:\n  - repositories: [a]\n    max-bytes: lots\n",
+                        "quota quotas[0]: max-bytes must be a size such as 10GiB, 500MB or 1048576, not lots"),
+                new Broken("quotas:\n  - name: q\n    max-bytes: 1GiB\n", "quota q needs repositories"));
     }
 
     @ParameterizedTest
