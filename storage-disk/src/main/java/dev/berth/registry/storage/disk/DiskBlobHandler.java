@@ -181,16 +181,19 @@ final class DiskBlobHandler implements BlobStatHandler, BlobPutHandler, BlobDele
 
     /** Links the blob into {@code repo}, or refreshes the link, ending any claim. Call with the lock held. */
     private void linkLocked(Repository repo, Digest digest) throws IOException {
-        Set<Digest> tracking = linkedDuringReclaim;
-        if (tracking != null) {
-            tracking.add(digest);
-        }
         Path link = layout.blobLink(repo, digest);
         if (Files.exists(link)) {
             refresh(link);
         } else {
             holders.add(repo, digest);
             Durable.touch(link);
+        }
+        // noted once the link exists: a reclaim that began before this read listed the link or will
+        // see the note, while one that begins after it lists the link (noted first, a reclaim
+        // starting between the note and the link would miss both and delete linked content)
+        Set<Digest> tracking = linkedDuringReclaim;
+        if (tracking != null) {
+            tracking.add(digest);
         }
         claims.clear(Claims.blob(repo, digest));
     }

@@ -98,9 +98,10 @@ final class Durable {
     /**
      * Held shared by every write that creates a directory and puts an entry in it, and exclusively
      * by each removal of an empty directory: a directory is never pruned between being created
-     * and being written into, so a write never finds its directory gone.
+     * and being written into, so a write never finds its directory gone. (Tests hold it to stop
+     * writers at a known point.)
      */
-    private static final ReentrantReadWriteLock DIRECTORIES = new ReentrantReadWriteLock();
+    static final ReentrantReadWriteLock DIRECTORIES = new ReentrantReadWriteLock();
 
     /** Creates {@code dir} if needed and runs {@code write} in it, with no pruning in between. */
     private static void intoDirectory(Path dir, DirectoryWrite write) throws IOException {
