@@ -24,4 +24,11 @@ public interface TagClaimHandler extends ManifestHandler {
      * {@link NotFoundException} and changes nothing.
      */
     Digest claim(Repository repo, Tag tag, Digest digest) throws IOException;
+
+    /**
+     * tag-claim-5: removes {@code tag} only while it points at {@code expected}, atomically with
+     * that check, and returns whether it did: a tag moved to another manifest, or absent, is left
+     * as it is (false).
+     */
+    boolean untag(Repository repo, Tag tag, Digest expected) throws IOException;
 }

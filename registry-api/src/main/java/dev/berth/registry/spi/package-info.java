@@ -16,11 +16,14 @@
  * <tr><td>{@link dev.berth.registry.spi.BlobMountHandler}</td><td>BlobHandler</td><td>cross-repository mounts</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.BlobLocateHandler}</td><td>BlobHandler</td><td>which repositories hold a blob: mounts without {@code from}</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.PartSizedUploads}</td><td>UploadHandler</td><td>a chunk size clients are asked to reach</td></tr>
- * <tr><td>{@link dev.berth.registry.spi.TagClaimHandler}</td><td>ManifestHandler</td><td>creating a tag only where none exists, atomically: immutable tags</td></tr>
+ * <tr><td>{@link dev.berth.registry.spi.TagClaimHandler}</td><td>ManifestHandler</td><td>tags created only where none exists, and removed only while they name a given manifest, atomically: immutable tags, retention</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.ExternalContent}</td><td>ManifestHandler</td><td>manifests whose blobs arrive out of band</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.gc.CollectableStorage}</td><td>Storage</td><td>online garbage collection ({@code spi.gc})</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.DeclaredSettings}</td><td>StorageProvider</td><td>the settings {@code open} reads: others are refused, naming the closest</td></tr>
  * </table>
+ *
+ * <p>Quotas are core's alone: they measure {@link dev.berth.registry.spi.gc.CollectionHandler#blobs}'
+ * {@code Item.size}, so a backend provides nothing more for them than its collection handler.
  *
  * <p>Contract clauses carry ids ({@code get-2}, {@code put-2}, {@code tags-1}, {@code gc-rescue},
  * {@code durable-1}, …) that the TCK's check names cite.

@@ -35,16 +35,18 @@ final class CollectionPass {
     private final Clock clock;
     private final Duration grace;
     private final Predicate<Repository> untagged;
+    private final Retention retention;
     private final Checkpoint checkpoint;
     private final Logger logger;
 
     CollectionPass(Registry registry, CollectionHandler store, Clock clock, Duration grace,
-                   Predicate<Repository> untagged, Checkpoint checkpoint, Logger logger) {
+                   Predicate<Repository> untagged, Retention retention, Checkpoint checkpoint, Logger logger) {
         this.registry = registry;
         this.store = store;
         this.clock = clock;
         this.grace = grace;
         this.untagged = untagged;
+        this.retention = retention;
         this.checkpoint = checkpoint;
         this.logger = logger;
     }
@@ -58,6 +60,15 @@ final class CollectionPass {
         long bytes;
         int lost;
         final List<Candidate> swept = new ArrayList<>();
+        final Map<String, Integer> tagsByRule = new HashMap<>();
+        final List<RetentionRule.Removal> tagsRemoved = new ArrayList<>();
+
+        void removed(RetentionRule.Removal removal) {
+            tagsByRule.merge(removal.rule(), 1, Integer::sum);
+            if (tagsRemoved.size() < Report.REPORTED) {
+                tagsRemoved.add(removal);
+            }
+        }
 
         void add(Repository repo, Item item, long freed) {
             if (item.kind() == Kind.MANIFEST) {
@@ -89,11 +100,17 @@ final class CollectionPass {
         Instant cutoff = started.minus(grace);
         Tally tally = new Tally();
         logger.log(Level.DEBUG, () -> "gc: " + (dryRun ? "dry run" : "pass") + " started, grace " + grace);
-        Repositories.forEach(registry.view().manifests(), Optional.empty(), Listings.MAX_PAGE, repo -> {
+        Repositories.forEach(registry.options().view().manifests(), Optional.empty(), Listings.MAX_PAGE, repo -> {
             tally.repositories++;
             tally.progress(repo);
-            if (untagged.test(repo)) {
-                collectManifests(repo, cutoff, dryRun, tally);
+            Optional<RetentionRule> rule = retention.ruleFor(repo);
+            if (rule.isPresent()) {
+                retain(repo, rule.get(), started, dryRun, tally);
+            }
+            Optional<Instant> untaggedCutoff = rule.flatMap(RetentionRule::untaggedAfter).map(started::minus)
+                    .map(after -> after.isBefore(cutoff) ? after : cutoff);
+            if (untagged.test(repo) || untaggedCutoff.isPresent()) {
+                collectManifests(repo, untaggedCutoff.orElse(cutoff), dryRun, tally);
             }
             collectBlobs(repo, cutoff, dryRun, tally);
             return true;
@@ -104,10 +121,21 @@ final class CollectionPass {
             expired = registry.expireUploads(clock.instant());
         }
         Report report = new Report(dryRun, started, Duration.ofNanos(System.nanoTime() - t0), tally.repositories,
-                tally.manifests, tally.blobs, tally.bytes, tally.lost, expired, tally.swept);
+                tally.manifests, tally.blobs, tally.bytes, tally.lost, expired, tally.swept, tally.tagsByRule,
+                tally.tagsRemoved);
         logger.log(report.manifestsSwept() + report.blobsSwept() + expired > 0 || dryRun ? Level.INFO : Level.DEBUG,
                 () -> "gc: " + report);
         return report;
+    }
+
+    /** Removes the tags {@code rule} does not keep, each only while it still names the manifest judged. */
+    private void retain(Repository repo, RetentionRule rule, Instant now, boolean dryRun, Tally tally) throws IOException {
+        for (RetentionRule.Removal removal : Retaining.judge(repo, rule, store.manifests(repo), now,
+                registry.options().immutability())) {
+            if (dryRun || Retaining.remove(registry.options().view(), removal)) {
+                tally.removed(removal);
+            }
+        }
     }
 
     /**

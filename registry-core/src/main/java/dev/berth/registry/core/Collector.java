@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,16 +72,21 @@ public final class Collector {
      */
     public record Report(boolean dryRun, Instant started, Duration took, int repositories, int manifestsSwept,
                          int blobsSwept, long bytesFreed, int claimsLost, int uploadsExpired,
-                         List<Candidate> swept) {
+                         List<Candidate> swept, Map<String, Integer> tagsRemovedByRule,
+                         List<RetentionRule.Removal> tagsRemoved) {
         public static final int REPORTED = 1000;
 
         public Report {
             swept = List.copyOf(swept);
+            tagsRemovedByRule = Map.copyOf(tagsRemovedByRule);
+            tagsRemoved = List.copyOf(tagsRemoved);
         }
 
         @Override
         public String toString() {
-            return (dryRun ? "dry run: would sweep " : "swept ") + manifestsSwept + " manifests and " + blobsSwept
+            int tags = tagsRemovedByRule.values().stream().mapToInt(Integer::intValue).sum();
+            return (dryRun ? "dry run: would remove " : "removed ") + tags + " tags by retention, "
+                    + (dryRun ? "would sweep " : "swept ") + manifestsSwept + " manifests and " + blobsSwept
                     + " blobs (" + bytesFreed + " bytes) in " + repositories + " repositories, "
                     + claimsLost + " claims rescued, " + uploadsExpired + " uploads expired, in "
                     + took.toMillis() + " ms";
@@ -97,10 +103,10 @@ public final class Collector {
     private Collector(Builder b) {
         this.registry = b.registry;
         this.grace = b.grace;
-        CollectionHandler collection = b.registry.view().collection().orElseThrow(() -> new IllegalArgumentException(
+        CollectionHandler collection = b.registry.options().view().collection().orElseThrow(() -> new IllegalArgumentException(
                 "storage " + b.registry.storage().getClass().getName()
                 + " is no CollectableStorage: it cannot be collected online"));
-        this.pass = new CollectionPass(b.registry, collection, b.clock, b.grace, b.untagged,
+        this.pass = new CollectionPass(b.registry, collection, b.clock, b.grace, b.untagged, b.retention,
                 b.checkpoint, b.logger);
         this.onReport = b.onReport;
     }
@@ -149,6 +155,7 @@ public final class Collector {
         private Clock clock = Clock.systemUTC();
         private Duration grace = Duration.ofHours(24);
         private Predicate<Repository> untagged = repo -> false;
+        private Retention retention = Retention.NONE;
         private Checkpoint checkpoint = (phase, repo, kind) -> { };
         private Logger logger = System.getLogger("dev.berth.registry.gc");
         private java.util.function.Consumer<Report> onReport = r -> { };
@@ -181,6 +188,15 @@ public final class Collector {
          */
         public Builder untagged(Predicate<Repository> repositories) {
             this.untagged = Objects.requireNonNull(repositories, "repositories");
+            return this;
+        }
+
+        /**
+         * Retention rules: tags each pass removes (never immutable ones), and untagged manifests
+         * it collects after a period; a dry run reports each tag it would remove and why.
+         */
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
             return this;
         }
 

@@ -12,7 +12,20 @@ final class Globs {
     private Globs() {
     }
 
+    private static final java.util.Map<String, PathMatcher> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The compiled glob (cached: configured globs are few and matched often). */
     static PathMatcher glob(String glob) {
+        PathMatcher compiled = COMPILED.get(glob);
+        if (compiled != null) {
+            return compiled;
+        }
+        compiled = compile(glob);
+        COMPILED.put(glob, compiled);
+        return compiled;
+    }
+
+    private static PathMatcher compile(String glob) {
         try {
             return FileSystems.getDefault().getPathMatcher("glob:" + glob);
         } catch (IllegalArgumentException e) {

@@ -36,6 +36,11 @@ final class Immutability {
         return view.manifests();
     }
 
+    /** The rule making {@code tag} of {@code repo} immutable, if any. */
+    Optional<String> rule(Repository repo, Tag tag) {
+        return rules.rule(repo, tag);
+    }
+
     /** Which of {@code tags} are immutable in {@code repo}, with the rule of each. */
     Map<Tag, String> immutable(Repository repo, Set<Tag> tags) {
         Map<Tag, String> fixed = new LinkedHashMap<>();

@@ -84,8 +84,8 @@ public final class Registry extends HttpServlet {
         return RouteTable.ROWS.stream().map(RouteTable.Row::id).toList();
     }
 
-    StorageView view() {
-        return options.view();
+    RegistryOptions options() {
+        return options;
     }
 
     /** The request journal, when the builder enabled it. */

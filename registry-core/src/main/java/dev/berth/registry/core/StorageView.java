@@ -43,7 +43,7 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 blobs instanceof BlobMountHandler m ? Optional.of(m) : Optional.empty(),
                 blobs instanceof BlobLocateHandler l ? Optional.<Locator>of(l::locate) : Optional.empty(),
                 storage.manifests(),
-                storage.manifests() instanceof TagClaimHandler c ? Optional.<Claimer>of(c::claim) : Optional.empty(),
+                storage.manifests() instanceof TagClaimHandler c ? Optional.of(Claimer.of(c)) : Optional.empty(),
                 storage.manifests() instanceof ExternalContent,
                 storage.uploads(),
                 storage.uploads() instanceof PartSizedUploads parts ? Optional.of(parts) : Optional.empty(),
@@ -60,17 +60,46 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 locate.<Locator>map(l -> (digest, limit) -> calls.time("BlobLocateHandler.locate",
                         () -> l.locate(digest, limit))),
                 new ObservedManifests(manifests, calls),
-                claim.<Claimer>map(c -> (repo, tag, digest) -> calls.time("TagClaimHandler.claim",
-                        () -> c.claim(repo, tag, digest))),
+                claim.map(c -> c.observed(calls)),
                 externalContent,
                 new ObservedUploads(uploads, calls), partSizes,
                 collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)));
     }
 
     /** What core asks of a {@link TagClaimHandler}. */
-    @FunctionalInterface
     interface Claimer {
         Digest claim(Repository repo, Tag tag, Digest digest) throws IOException;
+
+        boolean untag(Repository repo, Tag tag, Digest expected) throws IOException;
+
+        static Claimer of(TagClaimHandler handler) {
+            return new Claimer() {
+                @Override
+                public Digest claim(Repository repo, Tag tag, Digest digest) throws IOException {
+                    return handler.claim(repo, tag, digest);
+                }
+
+                @Override
+                public boolean untag(Repository repo, Tag tag, Digest expected) throws IOException {
+                    return handler.untag(repo, tag, expected);
+                }
+            };
+        }
+
+        default Claimer observed(ObservedCalls calls) {
+            Claimer target = this;
+            return new Claimer() {
+                @Override
+                public Digest claim(Repository repo, Tag tag, Digest digest) throws IOException {
+                    return calls.time("TagClaimHandler.claim", () -> target.claim(repo, tag, digest));
+                }
+
+                @Override
+                public boolean untag(Repository repo, Tag tag, Digest expected) throws IOException {
+                    return calls.time("TagClaimHandler.untag", () -> target.untag(repo, tag, expected));
+                }
+            };
+        }
     }
 
     /** What core asks of a {@link BlobLocateHandler}; the mount itself goes through {@link #mount}. */

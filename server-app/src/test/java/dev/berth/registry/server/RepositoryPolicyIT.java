@@ -137,6 +137,43 @@ class RepositoryPolicyIT {
     }
 
     @Test
+    void retentionFromThePolicyFile() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                immutable-tags:
+                  - repositories: ["ci/**"]
+                    tags: ["v*"]
+                retention:
+                  - name: ci-builds
+                    repositories: ["ci/**"]
+                    keep-latest: 0
+                    always: ["latest"]
+                    untagged-after: 0s
+                """);
+        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                "--policy", policy.toString(), "--admin-address", "127.0.0.1:0", "--gc-interval", "off",
+                "--gc-grace", "0s")) {
+            URI admin = URI.create(server.awaitLine("Berth admin on", 10).replaceAll(".* on (http://[^/]+)/.*", "$1"));
+            HttpTester http = new HttpTester(server.uri());
+            for (String tag : List.of("latest", "v1", "build-1", "build-2")) {
+                byte[] layer = new byte[2048];
+                new Random(tag.hashCode()).nextBytes(layer);
+                http.pushManifest("ci/app", tag, OciLayouts.MANIFEST, http.imageManifest("ci/app", layer));
+            }
+            String dry = new String(new HttpTester(admin).post("/admin/gc?dry-run=true", new byte[0]).body(),
+                    StandardCharsets.UTF_8);
+            assertTrue(dry.contains("\"wouldRemoveTagsByRule\":{\"ci-builds\":2}") && dry.contains("\"tag\":\"build-1\"")
+                    && dry.contains("not among the 0 most recently pushed tags"), dry);
+            String real = new String(new HttpTester(admin).post("/admin/gc", new byte[0]).body(), StandardCharsets.UTF_8);
+            assertTrue(real.contains("\"tagsRemovedByRule\":{\"ci-builds\":2}") && real.contains("\"manifestsSwept\":2"),
+                    real);
+            assertEquals("{\"name\":\"ci/app\",\"tags\":[\"latest\",\"v1\"]}",
+                    new String(http.get("/v2/ci/app/tags/list").body(), StandardCharsets.UTF_8));
+            String metrics = new String(new HttpTester(admin).get("/metrics").body(), StandardCharsets.UTF_8);
+            assertTrue(metrics.contains("berth_retention_tags_removed_total{rule=\"ci-builds\"} 2.0"), metrics);
+        }
+    }
+
+    @Test
     void racingPushesToTheJarsDisk() throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), RELEASES);
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),

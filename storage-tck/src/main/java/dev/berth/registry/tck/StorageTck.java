@@ -244,6 +244,15 @@ public abstract class StorageTck {
     }
 
     @Nested
+    @DisplayName("online garbage collection: retention rules")
+    class RetentionFlows extends RetentionProtocol {
+        @Override
+        StorageTck kit() {
+            return StorageTck.this;
+        }
+    }
+
+    @Nested
     @DisplayName("protocol: errors and hostile input")
     class Errors extends ErrorProtocol {
         @Override

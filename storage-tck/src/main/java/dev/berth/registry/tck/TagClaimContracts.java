@@ -113,6 +113,23 @@ abstract class TagClaimContracts extends Contracts {
     }
 
     @Test
+    @DisplayName("tag-claim-5: a conditional untag removes a tag only while it names the expected manifest")
+    void conditionalUntag() throws IOException {
+        PushedManifest judged = stored("judged");
+        PushedManifest pushedSince = stored("pushed-since");
+        claims().put(A, judged, Set.of(new Tag("old"), new Tag("moved")));
+        assertEquals(true, claims().untag(A, new Tag("old"), judged.digest()),
+                "tag-claim-5: a tag naming the expected manifest must be removed, and the call say so");
+        assertThrows(NotFoundException.class, () -> claims().resolve(A, new Tag("old")), "tag-claim-5: removed");
+        claims().put(A, pushedSince, Set.of(new Tag("moved")));
+        assertEquals(false, claims().untag(A, new Tag("moved"), judged.digest()),
+                "tag-claim-5: a tag moved to another manifest since it was judged must be left (false)");
+        assertEquals(pushedSince.digest(), claims().resolve(A, new Tag("moved")), "tag-claim-5: the moved tag stays");
+        assertEquals(false, claims().untag(A, new Tag("absent"), judged.digest()), "tag-claim-5: an absent tag: false");
+        assertEquals(judged.digest(), claims().get(A, judged.digest()).digest(), "tag-claim-5: the manifest stays");
+    }
+
+    @Test
     @DisplayName("tag-claim-4: a claim for a manifest the repository does not hold throws and tags nothing")
     void claimUnknown() throws IOException {
         PushedManifest elsewhere = ManifestContracts.manifest("elsewhere");

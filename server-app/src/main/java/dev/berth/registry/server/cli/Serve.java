@@ -4,6 +4,7 @@ package dev.berth.registry.server.cli;
 import dev.berth.registry.core.AccessControl;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
+import dev.berth.registry.core.Retention;
 import dev.berth.registry.jetty.BerthServer;
 import dev.berth.registry.server.ops.AdminServer;
 import dev.berth.registry.server.ops.GcSchedule;
@@ -67,12 +68,13 @@ final class Serve {
                 .uploadExpiry(limits.uploadExpiry());
         access.ifPresent(builder::access);
         blobs.ifPresent(builder::blobHandler);
+        Optional<RepositoryPolicy> policy = Optional.empty();
         if (settings.policy().isPresent()) {
             boolean measurable = opened instanceof CollectableStorage && blobs.isEmpty();
-            RepositoryPolicy policy = RepositoryPolicy.open(settings.policy().get(), measurable);
-            builder.immutableTags(policy);
+            policy = Optional.of(RepositoryPolicy.open(settings.policy().get(), measurable));
+            builder.immutableTags(policy.get());
             if (measurable) {
-                builder.quotas(policy);
+                builder.quotas(policy.get());
             }
         }
         Settings.Events events = settings.events();
@@ -81,7 +83,7 @@ final class Serve {
                 observability.registry()));
         hooks.ifPresent(builder::events);
         Registry registry = builder.build();
-        Optional<Collector> collector = collector(registry, observability);
+        Optional<Collector> collector = collector(registry, observability, policy.map(RepositoryPolicy::retention));
         Optional<SslContextFactory.Server> tls = settings.tls().context(out);
         String logFormat = settings.accessLog();
         RequestLog requestLog = logFormat.equals("ncsa") ? BerthServer.ncsaLog() : observability.accessLog(logFormat);
@@ -146,7 +148,7 @@ final class Serve {
         }
     }
 
-    private Optional<Collector> collector(Registry registry, Observability observability) {
+    private Optional<Collector> collector(Registry registry, Observability observability, Optional<Retention> retention) {
         if (!(registry.storage() instanceof CollectableStorage)) {
             out.println("Berth: storage " + settings.storage().name()
                     + " cannot be collected online; garbage collection is off");
@@ -156,7 +158,8 @@ final class Serve {
                 .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
         Collector.Builder builder = Collector.builder(registry).onReport(observability.gcReports())
                 .grace(settings.gc().grace())
-                .untagged(repo -> untagged.stream().anyMatch(m -> m.matches(Path.of(repo.name()))));
+                .untagged(repo -> untagged.stream().anyMatch(m -> m.matches(Path.of(repo.name()))))
+                .retention(retention.orElse(Retention.NONE));
         return Optional.of(collectorSetup.apply(builder).build());
     }
 

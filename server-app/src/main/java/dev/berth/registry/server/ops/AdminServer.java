@@ -144,6 +144,16 @@ public final class AdminServer implements AutoCloseable {
             return item;
         }).toList();
         json.put(report.dryRun() ? "wouldSweep" : "swept", swept);
+        json.put(report.dryRun() ? "wouldRemoveTagsByRule" : "tagsRemovedByRule", report.tagsRemovedByRule());
+        json.put(report.dryRun() ? "wouldRemoveTags" : "tagsRemoved", report.tagsRemoved().stream().map(r -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("repository", r.repository().name());
+            item.put("tag", r.tag().value());
+            item.put("digest", r.digest().toString());
+            item.put("rule", r.rule());
+            item.put("reason", r.reason());
+            return item;
+        }).toList());
         return json;
     }
 

@@ -80,6 +80,8 @@ public final class Observability {
             meters.counter("berth.gc.bytes.freed").increment(report.bytesFreed());
             meters.counter("berth.gc.claims.rescued").increment(report.claimsLost());
             meters.counter("berth.gc.uploads.expired").increment(report.uploadsExpired());
+            report.tagsRemovedByRule().forEach((rule, tags) ->
+                    meters.counter("berth.retention.tags.removed", "rule", rule).increment(tags));
             Timer.builder("berth.gc.pass.duration").register(meters).record(report.took());
         };
     }

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.registry.core.ImmutableTags;
 import dev.berth.registry.core.Quota;
+import dev.berth.registry.core.RetentionRule;
+import dev.berth.registry.spi.StorageConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +26,14 @@ import java.util.List;
  *   - name: releases                  # how refusals name the rule (default: immutable-tags[N])
  *     repositories: ["prod/**"]       # globs: * within a name component, ** across them
  *     tags: ["v*", "[0-9]*.[0-9]*"]   # globs over the tag
+ * retention:                          # applied by each garbage collection pass
+ *   - name: ci
+ *     repositories: ["ci/**"]
+ *     keep-latest: 10                 # the 10 most recently pushed tags matching latest-tags
+ *     latest-tags: ["*"]              # the default
+ *     pushed-within: 30d              # and every tag pushed in the last 30 days
+ *     always: ["latest", "release-*"] # and these, whenever pushed
+ *     untagged-after: 7d              # untagged manifests last pushed 7 days ago or more
  * quotas:
  *   - name: team-a
  *     repositories: ["team-a/**"]
@@ -28,7 +42,8 @@ import java.util.List;
  * </pre>
  * Unknown keys are refused, naming the known ones.
  */
-record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableTags, List<QuotaRule> quotas) {
+record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableTags, List<QuotaRule> quotas,
+                  List<RetentionEntry> retention) {
     record ImmutableRule(String name, List<String> repositories, List<String> tags) {
     }
 
@@ -36,9 +51,16 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
                      boolean shared) {
     }
 
+    record RetentionEntry(String name, List<String> repositories, @JsonProperty("keep-latest") Integer keepLatest,
+                          @JsonProperty("latest-tags") List<String> latestTags,
+                          @JsonProperty("pushed-within") String pushedWithin, List<String> always,
+                          @JsonProperty("untagged-after") String untaggedAfter) {
+    }
+
     PolicyFile {
         immutableTags = immutableTags == null ? List.of() : List.copyOf(immutableTags);
         quotas = quotas == null ? List.of() : List.copyOf(quotas);
+        retention = retention == null ? List.of() : List.copyOf(retention);
     }
 
     static PolicyFile load(Path file) throws IOException {
@@ -48,7 +70,7 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
         try {
             com.fasterxml.jackson.databind.JsonNode tree = yaml.readTree(file.toFile());
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                return new PolicyFile(List.of(), List.of()); // empty, or comments only: no rules
+                return new PolicyFile(List.of(), List.of(), List.of()); // empty, or comments only: no rules
             }
             policy = yaml.treeToValue(tree, PolicyFile.class);
         } catch (UnrecognizedPropertyException e) {
@@ -63,6 +85,7 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
         }
         policy.immutable(file); // compiles every glob and size now, so that a bad one is reported with the file
         policy.quotas(file);
+        policy.retention(file);
         return policy;
     }
 
@@ -136,5 +159,45 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
         int power = "BKMGT".indexOf(unit.charAt(0));
         double base = unit.contains("i") || unit.equals("B") ? 1024 : 1000;
         return (long) (Double.parseDouble(m.group(1)) * Math.pow(base, power));
+    }
+
+    /** The retention rules, the first covering a repository applying to it. */
+    List<RetentionRule> retention(Path file) {
+        List<RetentionRule> rules = new ArrayList<>();
+        for (int i = 0; i < retention.size(); i++) {
+            RetentionEntry entry = retention.get(i);
+            String name = entry.name() != null ? entry.name() : "retention[" + i + "]";
+            if (entry.repositories() == null || entry.repositories().isEmpty()) {
+                throw new IllegalArgumentException(file + ": retention rule " + name + " needs repositories: [globs]");
+            }
+            try {
+                List<java.util.function.Predicate<dev.berth.registry.api.Repository>> globs = new ArrayList<>();
+                for (String glob : entry.repositories()) {
+                    globs.add(Quota.perRepository(name, glob, 0).covers());
+                }
+                rules.add(new RetentionRule(name, repo -> globs.stream().anyMatch(g -> g.test(repo)),
+                        entry.keepLatest() == null ? OptionalInt.empty() : OptionalInt.of(entry.keepLatest()),
+                        entry.latestTags() == null ? List.of() : entry.latestTags(),
+                        duration(file, name, "pushed-within", entry.pushedWithin()),
+                        entry.always() == null ? List.of() : entry.always(),
+                        duration(file, name, "untagged-after", entry.untaggedAfter())));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().startsWith(file.toString()) ? e.getMessage()
+                        : file + ": retention rule " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(rules);
+    }
+
+    private static Optional<Duration> duration(Path file, String rule, String key, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StorageConfig.of(Map.of(key, value)).duration(key, Duration.ZERO));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": retention rule " + rule + ": " + key
+                    + " must be a duration such as 12h, 30d or 90m, not " + value, e);
+        }
     }
 }

@@ -6,6 +6,8 @@ import dev.berth.registry.api.Tag;
 import dev.berth.registry.core.ImmutableTags;
 import dev.berth.registry.core.Quota;
 import dev.berth.registry.core.Quotas;
+import dev.berth.registry.core.Retention;
+import dev.berth.registry.core.RetentionRule;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ public final class RepositoryPolicy implements ImmutableTags, Quotas {
     private static final long RECHECK_NANOS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(RepositoryPolicy.class.getName());
 
-    private record Loaded(ImmutableTags immutable, List<Quota> quotas, FileTime modified, int rules) {
+    private record Loaded(ImmutableTags immutable, List<Quota> quotas, List<RetentionRule> retention, FileTime modified,
+                          int rules) {
     }
 
     private final Path file;
@@ -60,13 +63,19 @@ public final class RepositoryPolicy implements ImmutableTags, Quotas {
             throw new IllegalArgumentException(file + ": quotas need a storage whose blobs Berth can list (disk, s3,"
                     + " memory, or a plugin with a CollectionHandler), without --blobs");
         }
-        return new Loaded(policy.immutable(file), policy.quotas(file), modified,
-                policy.immutableTags().size() + policy.quotas().size());
+        return new Loaded(policy.immutable(file), policy.quotas(file), policy.retention(file), modified,
+                policy.immutableTags().size() + policy.quotas().size() + policy.retention().size());
     }
 
+    /** The quotas in force (as {@link Quotas}). */
     @Override
     public List<Quota> current() {
         return loaded().quotas();
+    }
+
+    /** The retention rules in force: what the collector is given, as a {@link Retention}. */
+    public Retention retention() {
+        return () -> loaded().retention();
     }
 
 

@@ -71,6 +71,31 @@ class PolicyFileTest {
         assertEquals(1_048_576L, quotas.get(2).maxBytes());
     }
 
+    @Test
+    void retentionRules() throws Exception {
+        Path file = Files.writeString(dir.resolve("policy.yaml"), """
+                retention:
+                  - name: ci
+                    repositories: ["ci/**"]
+                    keep-latest: 10
+                    latest-tags: ["build-*"]
+                    pushed-within: 30d
+                    always: [latest]
+                    untagged-after: 7d
+                  - repositories: tmp/*
+                    untagged-after: 1h
+                """);
+        java.util.List<dev.berth.registry.core.RetentionRule> rules = PolicyFile.load(file).retention(file);
+        assertEquals("ci", rules.get(0).name());
+        assertEquals(java.util.OptionalInt.of(10), rules.get(0).keepLatest());
+        assertEquals(java.util.List.of("build-*"), rules.get(0).latestTags());
+        assertEquals(Optional.of(java.time.Duration.ofDays(30)), rules.get(0).pushedWithin());
+        assertEquals(Optional.of(java.time.Duration.ofDays(7)), rules.get(0).untaggedAfter());
+        assertTrue(rules.get(0).covers().test(new Repository("ci/a/b")));
+        assertEquals("retention[1]", rules.get(1).name());
+        assertTrue(!rules.get(1).removesTags(), "a rule without keep-latest or pushed-within only collects untagged ones");
+    }
+
     record Broken(String yaml, String message) {
     }
 
@@ -85,7 +110,12 @@ class PolicyFileTest {
                 new Broken("immutable-tags: [\n", "is not valid YAML"),
                 new Broken("quotas:\n  - repositories: [a]\n    max-bytes: lots\n",
                         "quota quotas[0]: max-bytes must be a size such as 10GiB, 500MB or 1048576, not lots"),
-                new Broken("quotas:\n  - name: q\n    max-bytes: 1GiB\n", "quota q needs repositories"));
+                new Broken("quotas:\n  - name: q\n    max-bytes: 1GiB\n", "quota q needs repositories"),
+                new Broken("retention:\n  - repositories: [a]\n    pushed-within: soon\n",
+                        "retention rule retention[0]: pushed-within must be a duration such as 12h, 30d or 90m, not soon"),
+                new Broken("retention:\n  - name: r\n    repositories: [a]\n    keep-latest: -1\n",
+                        "retention rule r: keep-latest must not be negative"),
+                new Broken("retention:\n  - name: r\n    keep-latest: 3\n", "retention rule r needs repositories"));
     }
 
     @ParameterizedTest

@@ -75,7 +75,7 @@ final class DiskCollection implements CollectionHandler {
     @Override
     public List<StoredManifest> manifests(Repository repo) throws IOException {
         Map<Digest, FileTime> modified = new HashMap<>();
-        Map<Digest, Facts> facts = manifests.allFacts(repo, modified);
+        Map<Digest, Facts> facts = allFacts(repo, modified);
         Map<Digest, Set<Tag>> tags = manifests.tagsByDigest(repo);
         List<StoredManifest> result = new ArrayList<>();
         facts.forEach((digest, f) -> result.add(new StoredManifest(
@@ -87,7 +87,31 @@ final class DiskCollection implements CollectionHandler {
     @Override
     public Set<Digest> references(Repository repo) throws IOException {
         Set<Digest> all = new HashSet<>(manifests.inFlight(repo)); // first: a put that ends now is on disk below
-        manifests.allFacts(repo, new HashMap<>()).values().forEach(f -> all.addAll(f.references()));
+        allFacts(repo, new HashMap<>()).values().forEach(f -> all.addAll(f.references()));
+        return all;
+    }
+
+    /** Every manifest file of {@code repo} with its facts and modification time. */
+    private Map<Digest, Facts> allFacts(Repository repo, Map<Digest, java.nio.file.attribute.FileTime> modified)
+            throws IOException {
+        Map<Digest, Facts> all = new java.util.HashMap<>();
+        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(layout.manifests(repo))) {
+            for (Path algorithm : algorithms) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
+                    for (Path file : files) {
+                        Digest digest = Digest.parse(algorithm.getFileName() + ":" + file.getFileName());
+                        try {
+                            modified.put(digest, Files.getLastModifiedTime(file));
+                            all.put(digest, Facts.decodeHeader(Files.readAllBytes(file), file.toString()));
+                        } catch (NoSuchFileException e) {
+                            modified.remove(digest); // deleted while listing
+                        }
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return all;
+        }
         return all;
     }
 

@@ -174,6 +174,11 @@ final class DiskManifestHandler implements TagClaimHandler {
     }
 
     @Override
+    public boolean untag(Repository repo, Tag tag, Digest expected) throws IOException {
+        return tags.untagIf(repo, tag, expected);
+    }
+
+    @Override
     public void delete(Repository repo, Digest digest) throws IOException {
         ReentrantLock lock = blobs.locks().of(digest);
         lock.lock();
@@ -216,30 +221,6 @@ final class DiskManifestHandler implements TagClaimHandler {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Every manifest file of {@code repo} with its facts and modification time. */
-    Map<Digest, Facts> allFacts(Repository repo, Map<Digest, java.nio.file.attribute.FileTime> modified)
-            throws IOException {
-        Map<Digest, Facts> all = new java.util.HashMap<>();
-        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(layout.manifests(repo))) {
-            for (Path algorithm : algorithms) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
-                    for (Path file : files) {
-                        Digest digest = Digest.parse(algorithm.getFileName() + ":" + file.getFileName());
-                        try {
-                            modified.put(digest, Files.getLastModifiedTime(file));
-                            all.put(digest, Facts.decodeHeader(Files.readAllBytes(file), file.toString()));
-                        } catch (NoSuchFileException e) {
-                            modified.remove(digest); // deleted while listing
-                        }
-                    }
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return all;
-        }
-        return all;
     }
 
     /** The tags of {@code repo} by the digest they point at. */

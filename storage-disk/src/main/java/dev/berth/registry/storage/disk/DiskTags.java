@@ -118,6 +118,23 @@ final class DiskTags {
         }
     }
 
+    /** tag-claim-5: removes {@code tag} while it points at {@code expected}, under the tag's lock. */
+    boolean untagIf(Repository repo, Tag tag, Digest expected) throws IOException {
+        ReentrantLock lock = lock(repo, tag);
+        lock.lock();
+        try {
+            if (!read(repo, tag).equals(expected)) {
+                return false;
+            }
+            cache.remove(new Key(repo, tag));
+            return Durable.delete(layout.tag(repo, tag));
+        } catch (NotFoundException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** tag-delete-1, tag-delete-2. */
     void untag(Repository repo, Tag tag) throws IOException {
         ReentrantLock lock = lock(repo, tag);

@@ -108,6 +108,12 @@ final class MemoryManifestHandler implements TagClaimHandler {
     }
 
     @Override
+    public boolean untag(Repository repo, Tag tag, Digest expected) {
+        RepoState state = repos.get(repo);
+        return state != null && state.tags.remove(tag, expected); // tag-claim-5: one atomic compare-and-remove
+    }
+
+    @Override
     public void delete(Repository repo, Digest digest) throws IOException {
         RepoState state = repos.get(repo);
         if (state == null) {

@@ -121,6 +121,18 @@ final class S3ManifestHandler implements TagClaimHandler {
         throw new IOException("tag " + tag + " of " + repo + " keeps changing");
     }
 
+    @Override
+    public boolean untag(Repository repo, Tag tag, Digest expected) throws IOException {
+        String key = Keys.tag(repo, tag);
+        Optional<Stored> current = bucket.readLive(key);
+        if (current.isEmpty() || !Digest.parse(new String(current.get().body(), StandardCharsets.US_ASCII).trim())
+                .equals(expected)) {
+            return false;
+        }
+        // tag-claim-5: a tombstone written only over the version read; a push since then keeps its tag
+        return bucket.putIf(key, new byte[0], Condition.matches(current.get().etag())).isPresent();
+    }
+
     /** Writes the manifest's record LIVE with a fresh version (a put of it is a use). */
     private void store(Repository repo, PushedManifest manifest) throws IOException {
         String key = Keys.manifest(repo, manifest.digest());
