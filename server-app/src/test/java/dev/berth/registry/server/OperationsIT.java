@@ -284,25 +284,14 @@ class OperationsIT {
         }
         Path weak = dir.resolve("weak-token");
         Files.writeString(weak, "short");
-        Run refused = berth(Map.of(), "--data-dir", dir.resolve("data2").toString(), "--port", "0", "--host",
+        ServerProcess.Ran refused = berth(Map.of(), "--data-dir", dir.resolve("data2").toString(), "--port", "0", "--host",
                 "127.0.0.1", "--admin-address", "127.0.0.1:0", "--admin-token-file", weak.toString());
         assertTrue(refused.exit() != 0 && refused.output().contains("at least 16"), refused.output());
     }
 
     /** Runs {@code java -jar berth.jar ARGS}; returns exit code and combined output. */
-    record Run(int exit, String output) {
-    }
-
-    private Run berth(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ServerProcess.jar().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), output);
+    private ServerProcess.Ran berth(Map<String, String> env, String... args) throws Exception {
+        return ServerProcess.command(dir, env, args);
     }
 
     @Test
@@ -318,7 +307,7 @@ class OperationsIT {
                   secret-key: hunter2
                 gc-untagged: ["ci/**", "tmp/*"]
                 """);
-        Run printed = berth(Map.of("BERTH_GC_GRACE", "3h"), "--config", "berth.yaml", "--port", "7000", "--print-config");
+        ServerProcess.Ran printed = berth(Map.of("BERTH_GC_GRACE", "3h"), "--config", "berth.yaml", "--port", "7000", "--print-config");
         assertEquals(0, printed.exit(), printed.output());
         JsonNode effective = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(printed.output());
         assertEquals(7000, effective.get("port").asInt(), "the command line wins");
@@ -331,22 +320,22 @@ class OperationsIT {
         assertFalse(printed.output().contains("hunter2"));
 
         Files.writeString(dir.resolve("typo.yaml"), "gc-intervall: 2h\n");
-        Run typo = berth(Map.of(), "--config", "typo.yaml", "--print-config");
+        ServerProcess.Ran typo = berth(Map.of(), "--config", "typo.yaml", "--print-config");
         assertEquals(2, typo.exit());
         assertTrue(typo.output().contains("typo.yaml: unknown key 'gc-intervall' (did you mean 'gc-interval'?)"),
                 typo.output());
         Files.writeString(dir.resolve("bad.yaml"), "port: eighty\n");
-        Run bad = berth(Map.of(), "--config", "bad.yaml", "--print-config");
+        ServerProcess.Ran bad = berth(Map.of(), "--config", "bad.yaml", "--print-config");
         assertEquals(2, bad.exit());
         assertTrue(bad.output().contains("'--port': 'eighty' is not an int"), bad.output());
         Files.writeString(dir.resolve("broken.yaml"), "port: [unclosed\n");
-        Run broken = berth(Map.of(), "--config", "broken.yaml");
+        ServerProcess.Ran broken = berth(Map.of(), "--config", "broken.yaml");
         assertEquals(2, broken.exit());
         assertTrue(broken.output().contains("broken.yaml is not valid YAML"), broken.output());
-        Run badDuration = berth(Map.of("BERTH_GC_INTERVAL", "soon"), "--data-dir", "d", "--port", "0");
+        ServerProcess.Ran badDuration = berth(Map.of("BERTH_GC_INTERVAL", "soon"), "--data-dir", "d", "--port", "0");
         assertEquals(1, badDuration.exit());
         assertTrue(badDuration.output().contains("--gc-interval must be a duration"), badDuration.output());
-        Run typoSetting = berth(Map.of(), "--data-dir", "d", "--port", "0", "-s", "fsynk-chunks=true");
+        ServerProcess.Ran typoSetting = berth(Map.of(), "--data-dir", "d", "--port", "0", "-s", "fsynk-chunks=true");
         assertEquals(1, typoSetting.exit(), typoSetting.output());
         assertTrue(typoSetting.output().contains("unknown storage setting \"fsynk-chunks\" for disk (did you mean"
                 + " \"sync-chunks\"?); disk reads root, sync-chunks"), typoSetting.output());
@@ -357,24 +346,24 @@ class OperationsIT {
     void adminCommands() throws Exception {
         Path hello = Path.of("src/test/resources/images/hello").toAbsolutePath();
         String data = dir.resolve("data").toString();
-        Run imported = berth(Map.of(), "import", hello.toString(), "--repository", "demo/hello", "--data-dir", data);
+        ServerProcess.Ran imported = berth(Map.of(), "import", hello.toString(), "--repository", "demo/hello", "--data-dir", data);
         assertEquals(0, imported.exit(), imported.output());
-        Run check = berth(Map.of(), "check", "--data-dir", data);
+        ServerProcess.Ran check = berth(Map.of(), "check", "--data-dir", data);
         assertEquals(0, check.exit(), check.output());
         assertTrue(check.output().contains("3 objects") && check.output().contains("0 problems"), check.output());
-        Run exported = berth(Map.of(), "export", "demo/hello:latest", "--to", dir.resolve("out").toString(),
+        ServerProcess.Ran exported = berth(Map.of(), "export", "demo/hello:latest", "--to", dir.resolve("out").toString(),
                 "--data-dir", data);
         assertEquals(0, exported.exit(), exported.output());
         JsonNode index = JSON.readTree(dir.resolve("out/index.json").toFile());
         assertEquals("latest", index.get("manifests").get(0).get("annotations").get("org.opencontainers.image.ref.name").asText());
         assertEquals(Files.readString(hello.resolve("index.json")).contains(index.get("manifests").get(0).get("digest").asText()),
                 true, "the exported manifest is the imported one");
-        Run dry = berth(Map.of(), "gc", "--dry-run", "--grace", "0s", "--data-dir", data);
+        ServerProcess.Ran dry = berth(Map.of(), "gc", "--dry-run", "--grace", "0s", "--data-dir", data);
         assertEquals(0, dry.exit(), dry.output());
         assertTrue(dry.output().contains("\"dryRun\" : true"), dry.output());
 
         try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", data, "--gc-interval", "off")) {
-            Run busy = berth(Map.of(), "gc", "--data-dir", data);
+            ServerProcess.Ran busy = berth(Map.of(), "gc", "--data-dir", data);
             assertEquals(1, busy.exit());
             assertTrue(busy.output().contains("is in use by another Berth server or command"), busy.output());
         }
@@ -386,7 +375,7 @@ class OperationsIT {
         byte[] bytes = Files.readAllBytes(blob);
         bytes[0] ^= 1;
         Files.write(blob, bytes);
-        Run corrupt = berth(Map.of(), "check", "--data-dir", data);
+        ServerProcess.Ran corrupt = berth(Map.of(), "check", "--data-dir", data);
         assertEquals(1, corrupt.exit(), corrupt.output());
         Matcher failed = Pattern.compile("FAILED demo/hello blob (sha256:[0-9a-f]{64})").matcher(corrupt.output());
         assertTrue(failed.find(), corrupt.output());

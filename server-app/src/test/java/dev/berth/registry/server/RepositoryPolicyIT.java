@@ -134,6 +134,11 @@ class RepositoryPolicyIT {
             }
             skopeo.run("copy", "--dest-tls-verify=false", src + "two", app + ":two");
         }
+        ServerProcess.Ran offline = ServerProcess.command(dir, java.util.Map.of(), "quotas", "--data-dir",
+                dir.resolve("data").toString(), "--policy", policy.toString());
+        assertEquals(0, offline.exit(), offline.output());
+        assertTrue(offline.output().contains("\"repository\" : \"limited/app\"")
+                && offline.output().contains("\"maxBytes\" : 1048576"), "berth quotas measures offline: " + offline.output());
     }
 
     @Test

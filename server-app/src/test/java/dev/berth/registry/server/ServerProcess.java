@@ -47,6 +47,26 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts the server with extra JVM options and server arguments; waits (bounded) for its URL. */
+    /** What a command of the packaged jar printed (stdout and stderr together) and its exit code. */
+    record Ran(int exit, String output) {
+    }
+
+    /** Runs {@code java -jar berth.jar ARGS} in {@code dir} with {@code env} added, to its end (bounded). */
+    static Ran command(Path dir, java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("berth " + String.join(" ", args) + " did not end within 120 s");
+        }
+        return new Ran(p.exitValue(), output);
+    }
+
     static ServerProcess start(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1"));
         all.addAll(List.of(args));

@@ -42,7 +42,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * The operator's offline commands, on a data directory no server is using (the disk backend
- * locks it): {@code gc}, {@code check}, {@code export}, {@code import}.
+ * locks it): {@code gc} (with the {@code --policy} file's retention rules), {@code check},
+ * {@code export}, {@code import}; {@code quotas} is in {@link PolicyCommands}.
  */
 final class AdminCommands {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +80,7 @@ final class AdminCommands {
                         .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
                 Collector collector = Collector.builder(registry).grace(Settings.duration("--grace", grace))
                         .untagged(r -> globs.stream().anyMatch(m -> m.matches(Path.of(r.name()))))
+                        .retention(PolicyCommands.retention(main, storage))
                         .checkpoint((phase, repo, kind) -> {
                             if (phase == Collector.Phase.SWEPT) {
                                 System.err.println("gc: " + repo + " " + kind.name().toLowerCase() + "s done");

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "berth", mixinStandardHelpOptions = true, version = "Berth 0.1.0",
         subcommands = {AdminCommands.Gc.class, AdminCommands.Check.class, AdminCommands.Export.class,
-                AdminCommands.Import.class},
+                AdminCommands.Import.class, PolicyCommands.QuotaUse.class},
         description = "An OCI distribution registry. Serves /v2/ until stopped (SIGTERM/Ctrl-C finish in-flight requests).")
 public final class Main implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind (default: 127.0.0.1 without authentication, so that "
@@ -112,7 +112,7 @@ public final class Main implements Callable<Integer> {
                     + "Without it, every user who logs in may do everything and anonymous callers nothing.")
     Path authPolicy;
 
-    @Option(names = "--policy", paramLabel = "FILE", description = "YAML repository policies (immutable tags, quotas); "
+    @Option(scope = picocli.CommandLine.ScopeType.INHERIT, names = "--policy", paramLabel = "FILE", description = "YAML repository policies (immutable tags, quotas); "
             + "re-read when it changes, keeping the rules loaded before if the new file is broken.")
     Path policy;
 

@@ -81,16 +81,7 @@ public final class AdminServer implements AutoCloseable {
 
             @Override
             protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                List<Map<String, Object>> uses = new java.util.ArrayList<>();
-                for (Quota.Use use : registry.quotaUse()) {
-                    Map<String, Object> entry = new java.util.LinkedHashMap<>();
-                    entry.put("quota", use.quota());
-                    use.repository().ifPresent(r -> entry.put("repository", r));
-                    entry.put("usedBytes", use.usedBytes());
-                    entry.put("maxBytes", use.maxBytes());
-                    uses.add(entry);
-                }
-                GcServlet.send(response, 200, Map.of("quotas", uses));
+                GcServlet.send(response, 200, Map.of("quotas", toJson(registry.quotaUse())));
             }
         }), "/admin/quotas");
         context.addServlet(new ServletHolder(new HealthServlet(registry)), "/health/*");
@@ -122,6 +113,20 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    /** Quota use as the admin endpoint and the {@code quotas} command print it. */
+    public static List<Map<String, Object>> toJson(List<Quota.Use> uses) {
+        List<Map<String, Object>> json = new java.util.ArrayList<>();
+        for (Quota.Use use : uses) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("quota", use.quota());
+            use.repository().ifPresent(r -> entry.put("repository", r));
+            entry.put("usedBytes", use.usedBytes());
+            entry.put("maxBytes", use.maxBytes());
+            json.add(entry);
+        }
+        return json;
     }
 
     public static Map<String, Object> toJson(Collector.Report report) {
