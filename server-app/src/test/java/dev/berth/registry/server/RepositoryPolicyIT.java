@@ -128,6 +128,9 @@ class RepositoryPolicyIT {
             String report = new String(new HttpTester(admin).get("/admin/quotas").body(), StandardCharsets.UTF_8);
             assertTrue(report.contains("\"quota\":\"small\",\"repository\":\"limited/app\"")
                     && report.contains("\"maxBytes\":1048576"), report);
+            String metrics = new String(new HttpTester(admin).get("/metrics").body(), StandardCharsets.UTF_8);
+            assertTrue(metrics.contains("berth_quota_limit_bytes{quota=\"small\",repository=\"limited/app\"} 1048576.0")
+                    && metrics.contains("berth_quota_used_bytes{quota=\"small\",repository=\"limited/app\"}"), metrics);
             HttpTester http = new HttpTester(server.uri());
             for (Digest layer : one.layers()) {
                 assertEquals(202, http.delete("/v2/limited/app/blobs/" + layer).statusCode(), "a delete gives room back");

@@ -91,6 +91,9 @@ final class Serve {
                 Optional.of(requestLog), Duration.ofSeconds(5), tls, listen.readTimeout(), listen.maxHeaderBytes(),
                 listen.minUploadRate(), servlets, listen.sendfile(), listen.headerTimeout()));
         observability.bind(registry, server.threadPool());
+        if (policy.isPresent() && opened instanceof CollectableStorage && blobs.isEmpty()) {
+            observability.bindQuotas(registry);
+        }
         ReadOnlySignal.install(registry, out);
         hooks.ifPresent(services::add);
         if (collector.isPresent() && settings.gc().interval().isPresent()) {

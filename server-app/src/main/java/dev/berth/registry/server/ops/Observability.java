@@ -59,8 +59,51 @@ public final class Observability {
         new UptimeMetrics().bindTo(meters);
     }
 
+    private volatile Runnable beforeScrape = () -> { };
+
     String scrape() {
+        beforeScrape.run();
         return meters.scrape();
+    }
+
+    /** Quota rows kept in the metrics at most (the fullest first): one per covered repository could be many. */
+    static final int QUOTA_ROWS = 1000;
+    private static final long QUOTAS_MEASURED_EVERY_NANOS = 30_000_000_000L;
+
+    /**
+     * {@code berth_quota_used_bytes} and {@code berth_quota_limit_bytes} by quota and repository
+     * ({@code *} for a shared quota), measured when scraped, at most every 30 s.
+     */
+    public void bindQuotas(Registry registry) {
+        io.micrometer.core.instrument.MultiGauge used = io.micrometer.core.instrument.MultiGauge
+                .builder("berth.quota.used.bytes").description("Bytes of blobs linked where a quota applies").register(meters);
+        io.micrometer.core.instrument.MultiGauge limit = io.micrometer.core.instrument.MultiGauge
+                .builder("berth.quota.limit.bytes").description("The quota's limit").register(meters);
+        long[] measuredAt = {System.nanoTime() - QUOTAS_MEASURED_EVERY_NANOS - 1};
+        beforeScrape = () -> {
+            synchronized (measuredAt) {
+                if (System.nanoTime() - measuredAt[0] < QUOTAS_MEASURED_EVERY_NANOS) {
+                    return;
+                }
+                measuredAt[0] = System.nanoTime();
+                try {
+                    List<dev.berth.registry.core.Quota.Use> uses = new java.util.ArrayList<>(registry.quotaUse());
+                    uses.sort(java.util.Comparator.comparingLong(dev.berth.registry.core.Quota.Use::usedBytes).reversed());
+                    List<dev.berth.registry.core.Quota.Use> rows = uses.subList(0, Math.min(QUOTA_ROWS, uses.size()));
+                    used.register(rows.stream().map(u -> io.micrometer.core.instrument.MultiGauge.Row.of(tags(u),
+                            u.usedBytes())).toList(), true);
+                    limit.register(rows.stream().map(u -> io.micrometer.core.instrument.MultiGauge.Row.of(tags(u),
+                            u.maxBytes())).toList(), true);
+                } catch (java.io.IOException | RuntimeException e) {
+                    System.getLogger(Observability.class.getName()).log(System.Logger.Level.WARNING,
+                            "could not measure quotas for the metrics: " + e.getMessage());
+                }
+            }
+        };
+    }
+
+    private static io.micrometer.core.instrument.Tags tags(dev.berth.registry.core.Quota.Use use) {
+        return io.micrometer.core.instrument.Tags.of("quota", use.quota(), "repository", use.repository().orElse("*"));
     }
 
     public void bind(Registry registry, ThreadPool jettyThreads) {
