@@ -26,11 +26,11 @@ final class Mounts {
      */
     boolean mountWithinQuotas(Exchange ex, Repository repo, Digest digest) throws IOException {
         Optional<Repository> from = ex.query("from").map(Names::repository).filter(ex::mayPull);
-        Optional<QuotaAccounting.Reservation> room = options.quotas().forMount(repo, digest, from);
+        Optional<QuotaReservation> room = options.quotas().forMount(repo, digest, from);
         if (room.isEmpty()) {
             return false;
         }
-        try (QuotaAccounting.Reservation held = room.get()) {
+        try (QuotaReservation held = room.get()) {
             if (mount(ex, repo, digest, ex.query("from"))) {
                 held.committed();
                 return true;

@@ -20,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuotaAccounting {
     private static final long MEASURE_EVERY_NANOS = 5_000_000_000L;
+    /** Subjects remembered before stale ones are forgotten: one per repository pushed to could be many. */
+    private static final int REMEMBERED = 10_000;
+    /** Untouched this long, a subject is forgotten (never one a push is using: that touched it just now). */
+    private static final long FORGET_AFTER_NANOS = 60_000_000_000L;
 
     /** One quota of one repository, or of all its repositories when shared. */
     private record Subject(String quota, String repository) {
@@ -30,6 +34,7 @@ final class QuotaAccounting {
         long measuredAt;
         long since;
         long reserved;
+        volatile long touchedAt = System.nanoTime();
     }
 
     private final Quotas quotas;
@@ -45,25 +50,6 @@ final class QuotaAccounting {
         this.quotas = quotas;
         this.view = view;
     }
-
-    /** Bytes a push holds back until it is committed or abandoned. */
-    interface Reservation extends AutoCloseable {
-        /** The blob is linked now: its bytes count as used. */
-        void committed();
-
-        @Override
-        void close();
-    }
-
-    private static final Reservation NOTHING = new Reservation() {
-        @Override
-        public void committed() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     private List<Quota> applying(Repository repo) {
         List<Quota> found = new ArrayList<>();
@@ -117,10 +103,10 @@ final class QuotaAccounting {
     }
 
     /** Holds {@code bytes} for a blob about to be linked into {@code repo}, or refuses. */
-    Reservation reserve(Repository repo, Digest digest, long bytes) throws IOException {
+    QuotaReservation reserve(Repository repo, Digest digest, long bytes) throws IOException {
         List<Quota> applying = applying(repo);
         if (applying.isEmpty() || linked(repo, digest)) {
-            return NOTHING; // content the repository holds already takes no more room there
+            return QuotaReservation.NOTHING; // content the repository holds already takes no more room there
         }
         List<Usage> held = new ArrayList<>();
         try {
@@ -132,11 +118,11 @@ final class QuotaAccounting {
                 }
                 held.add(u);
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // a later quota refused, or could not be measured
             release(held, bytes, false);
             throw e;
         }
-        return new Reservation() {
+        return new QuotaReservation() {
             private boolean done;
 
             @Override
@@ -170,9 +156,9 @@ final class QuotaAccounting {
      * a quota applies and the blob's size cannot be known here: the client then uploads it, and
      * the commit is checked.
      */
-    Optional<Reservation> forMount(Repository repo, Digest digest, Optional<Repository> from) throws IOException {
+    Optional<QuotaReservation> forMount(Repository repo, Digest digest, Optional<Repository> from) throws IOException {
         if (applying(repo).isEmpty()) {
-            return Optional.of(NOTHING);
+            return Optional.of(QuotaReservation.NOTHING);
         }
         if (from.isEmpty() || view.stat().isEmpty()) {
             return Optional.empty();
@@ -180,13 +166,13 @@ final class QuotaAccounting {
         try {
             return Optional.of(reserve(repo, digest, view.stat().get().stat(from.get(), digest)));
         } catch (NotFoundException e) {
-            return Optional.of(NOTHING); // nothing to mount: the mount falls back to an upload
+            return Optional.of(QuotaReservation.NOTHING); // nothing to mount: the mount falls back to an upload
         }
     }
 
-    /** Whether any quota is configured (the server checks the storage can be measured). */
-    boolean any() {
-        return !quotas.current().isEmpty();
+    /** Whether a quota applies to {@code repo}. */
+    boolean applies(Repository repo) {
+        return !applying(repo).isEmpty();
     }
 
     /** Forgets what was measured for {@code repo}, after a delete gave room back. */
@@ -224,8 +210,16 @@ final class QuotaAccounting {
     /** The usage of {@code quota}'s subject for {@code repo}, measured again if it is old. */
     private Usage measured(Quota quota, Repository repo) throws IOException {
         Subject subject = new Subject(quota.name(), quota.shared() ? "" : repo.name());
-        Usage u = usage.computeIfAbsent(subject, s -> new Usage());
         long now = System.nanoTime();
+        if (usage.size() > REMEMBERED) { // measured again when next needed; reservations in flight stay
+            usage.values().removeIf(u -> {
+                synchronized (u) {
+                    return u.reserved == 0 && now - u.touchedAt > FORGET_AFTER_NANOS;
+                }
+            });
+        }
+        Usage u = usage.computeIfAbsent(subject, s -> new Usage());
+        u.touchedAt = now;
         boolean stale;
         synchronized (u) {
             stale = u.measured < 0 || now - u.measuredAt > MEASURE_EVERY_NANOS;

@@ -57,9 +57,9 @@ final class Uploads {
         if (digest.isPresent()) {
             algorithm = digest.get().algorithm();
         }
-        if (digest.isPresent() && options.view().put().isPresent() && (ex.contentLength() >= 0 || !options.quotas().any())) {
+        if (digest.isPresent() && options.view().put().isPresent() && (ex.contentLength() >= 0 || !options.quotas().applies(repo))) {
             // end-4b: the whole blob in one POST goes straight to the backend: no session, nothing to clean up
-            try (QuotaAccounting.Reservation held = options.quotas().reserve(repo, digest.get(), ex.contentLength())) {
+            try (QuotaReservation held = options.quotas().reserve(repo, digest.get(), ex.contentLength())) {
                 options.view().put().get().put(repo, digest.get(), new VerifyingInputStream(ex.body(), digest.get(), -1));
                 held.committed();
             }
@@ -178,7 +178,7 @@ final class Uploads {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content (" + size
                     + " bytes) hashes to " + actual + ", not " + digest);
         }
-        try (QuotaAccounting.Reservation held = options.quotas().reserve(upload.repository(), digest, size)) {
+        try (QuotaReservation held = options.quotas().reserve(upload.repository(), digest, size)) {
             store(upload, size, digest);
             held.committed();
         }
