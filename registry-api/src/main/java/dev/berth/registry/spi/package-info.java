@@ -17,6 +17,7 @@
  * <tr><td>{@link dev.berth.registry.spi.BlobLocateHandler}</td><td>BlobHandler</td><td>which repositories hold a blob: mounts without {@code from}</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.PartSizedUploads}</td><td>UploadHandler</td><td>a chunk size clients are asked to reach</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.TagClaimHandler}</td><td>ManifestHandler</td><td>tags created only where none exists, and removed only while they name a given manifest, atomically: immutable tags, retention</td></tr>
+ * <tr><td>{@link dev.berth.registry.spi.TagPullsHandler}</td><td>ManifestHandler</td><td>when tags were last pulled: retention's pulled-within</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.ExternalContent}</td><td>ManifestHandler</td><td>manifests whose blobs arrive out of band</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.gc.CollectableStorage}</td><td>Storage</td><td>online garbage collection ({@code spi.gc})</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.DeclaredSettings}</td><td>StorageProvider</td><td>the settings {@code open} reads: others are refused, naming the closest</td></tr>

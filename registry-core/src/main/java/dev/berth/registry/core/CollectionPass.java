@@ -130,9 +130,12 @@ final class CollectionPass {
 
     /** Removes the tags {@code rule} does not keep, each only while it still names the manifest judged. */
     private void retain(Repository repo, RetentionRule rule, Instant now, boolean dryRun, Tally tally) throws IOException {
+        StorageView view = registry.options().view();
+        Optional<Map<dev.berth.registry.api.Tag, Instant>> pulls = rule.pulledWithin().isPresent()
+                && view.pulls().isPresent() ? Optional.of(view.pulls().get().pulls(repo)) : Optional.empty();
         for (RetentionRule.Removal removal : Retaining.judge(repo, rule, store.manifests(repo), now,
-                registry.options().immutability())) {
-            if (dryRun || Retaining.remove(registry.options().view(), removal)) {
+                registry.options().immutability(), pulls)) {
+            if (dryRun || Retaining.remove(view, removal)) {
                 tally.removed(removal);
             }
         }

@@ -44,6 +44,9 @@ final class Manifests {
         ex.header("ETag", "\"" + digest + "\"");
         ex.bytes(200, manifest.mediaType().value(), manifest.content());
         if (!ex.isHead()) {
+            if (ref instanceof Tag tag && !options.readOnly().get()) { // read-only: the storage stays as it is
+                options.pulls().pulled(repo, tag); // retention's pulled-within
+            }
             ex.emit(options, RegistryEvent.Type.MANIFEST_PULLED, repo, digest,
                     ref instanceof Tag tag ? List.of(tag.value()) : List.of(), manifest.mediaType().value(),
                     manifest.content().length);

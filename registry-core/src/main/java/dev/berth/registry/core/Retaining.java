@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Applies a {@link RetentionRule} to one repository: which tags go, and their removal. */
@@ -23,9 +25,12 @@ final class Retaining {
     private Retaining() {
     }
 
-    /** The tags {@code rule} removes from {@code repo}, given its manifests as listed now. */
+    /**
+     * The tags {@code rule} removes from {@code repo}, given its manifests as listed now and its
+     * recorded pulls (empty: none known, so {@code pulledWithin} keeps every tag).
+     */
     static List<Removal> judge(Repository repo, RetentionRule rule, List<StoredManifest> manifests, Instant now,
-                               Immutability immutability) {
+                               Immutability immutability, Optional<Map<Tag, Instant>> pulls) {
         if (!rule.removesTags()) {
             return List.of();
         }
@@ -43,24 +48,34 @@ final class Retaining {
                     .forEach(t -> latest.add(t.tag()));
         }
         Instant recent = rule.pushedWithin().map(now::minus).orElse(Instant.MAX);
+        // a recorded pull may be up to PullRecorder.RESOLUTION older than the last one: allowed for
+        Optional<Instant> pulledSince = rule.pulledWithin().map(d -> now.minus(d).minus(PullRecorder.RESOLUTION));
         List<Removal> removals = new ArrayList<>();
         for (Tagged t : tagged) {
             boolean kept = rule.alwaysKept(t.tag()) || immutability.rule(repo, t.tag()).isPresent()
-                    || latest.contains(t.tag()) || !t.pushed().isBefore(recent);
+                    || latest.contains(t.tag()) || !t.pushed().isBefore(recent)
+                    || pulledSince.isPresent() && (pulls.isEmpty() || pulls.get().containsKey(t.tag())
+                    && !pulls.get().get(t.tag()).isBefore(pulledSince.get()));
             if (!kept) {
-                removals.add(new Removal(repo, t.tag(), t.digest(), rule.name(), reason(rule, t)));
+                removals.add(new Removal(repo, t.tag(), t.digest(), rule.name(),
+                        reason(rule, t, pulls.map(p -> p.get(t.tag())))));
             }
         }
         return removals;
     }
 
-    private static String reason(RetentionRule rule, Tagged t) {
+    private static String reason(RetentionRule rule, Tagged t, Optional<Instant> pulled) {
         List<String> why = new ArrayList<>();
         rule.keepLatest().ifPresent(n -> why.add("not among the " + n + " most recently pushed tags matching "
                 + rule.latestTags()));
-        rule.pushedWithin().ifPresent(d -> why.add("pushed " + t.pushed() + ", not within " + d.toString()
-                .substring(2).toLowerCase(java.util.Locale.ROOT)));
+        rule.pushedWithin().ifPresent(d -> why.add("pushed " + t.pushed() + ", not within " + readable(d)));
+        rule.pulledWithin().ifPresent(d -> why.add(pulled.map(p -> "last pulled " + p).orElse("never pulled")
+                + ", not within " + readable(d)));
         return String.join(", and ", why);
+    }
+
+    private static String readable(java.time.Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

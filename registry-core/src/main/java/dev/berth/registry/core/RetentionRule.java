@@ -15,16 +15,19 @@ import java.util.function.Predicate;
 /**
  * Which tags of the repositories it covers the online collector keeps; it removes the others.
  * A tag is kept when it matches {@code always}, is immutable, is among the {@code keepLatest}
- * most recently pushed tags that match {@code latestTags}, or was pushed within
- * {@code pushedWithin}. A rule with neither {@code keepLatest} nor {@code pushedWithin} removes no
- * tag. Untagged manifests (a removed tag's, among them) are collected once they were last pushed
+ * most recently pushed tags that match {@code latestTags}, was pushed within {@code pushedWithin}
+ * or pulled (a manifest GET by the tag) within {@code pulledWithin}. A rule with none of those
+ * three removes no tag. Pulls are recorded through the backend's
+ * {@link dev.berth.registry.spi.TagPullsHandler}, at most an hour stale, which the rule allows for;
+ * on a backend without it, {@code pulledWithin} keeps every tag. Untagged manifests (a removed tag's, among them) are collected once they were last pushed
  * longer than {@code untaggedAfter} ago, with what only they reference.
  *
  * <p>A tag's push time is its manifest's: the last time any tag was pushed to that manifest, so
  * a retagged old image counts as new (rules err towards keeping).
  */
 public record RetentionRule(String name, Predicate<Repository> covers, OptionalInt keepLatest, List<String> latestTags,
-                            Optional<Duration> pushedWithin, List<String> always, Optional<Duration> untaggedAfter) {
+                            Optional<Duration> pushedWithin, Optional<Duration> pulledWithin, List<String> always,
+                            Optional<Duration> untaggedAfter) {
     public RetentionRule {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(covers, "covers");
@@ -39,7 +42,7 @@ public record RetentionRule(String name, Predicate<Repository> covers, OptionalI
 
     /** Whether the rule removes tags at all (else it only collects untagged manifests). */
     public boolean removesTags() {
-        return keepLatest.isPresent() || pushedWithin.isPresent();
+        return keepLatest.isPresent() || pushedWithin.isPresent() || pulledWithin.isPresent();
     }
 
     boolean alwaysKept(Tag tag) {

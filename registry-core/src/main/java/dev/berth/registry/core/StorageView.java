@@ -15,6 +15,7 @@ import dev.berth.registry.spi.ManifestHandler;
 import dev.berth.registry.spi.PartSizedUploads;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.TagClaimHandler;
+import dev.berth.registry.spi.TagPullsHandler;
 import dev.berth.registry.spi.UploadHandler;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import dev.berth.registry.spi.gc.CollectionHandler;
@@ -30,7 +31,8 @@ import java.util.Optional;
 record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<BlobPutHandler> put,
                    Optional<BlobDeleteHandler> delete, Optional<BlobMountHandler> mount,
                    Optional<Locator> locate,
-                   ManifestHandler manifests, Optional<Claimer> claim, boolean externalContent,
+                   ManifestHandler manifests, Optional<Claimer> claim, Optional<PullTimes> pulls,
+                   boolean externalContent,
                    UploadHandler uploads, Optional<PartSizedUploads> partSizes,
                    Optional<CollectionHandler> collection) {
 
@@ -44,6 +46,7 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 blobs instanceof BlobLocateHandler l ? Optional.<Locator>of(l::locate) : Optional.empty(),
                 storage.manifests(),
                 storage.manifests() instanceof TagClaimHandler c ? Optional.of(Claimer.of(c)) : Optional.empty(),
+                storage.manifests() instanceof TagPullsHandler p ? Optional.of(PullTimes.of(p)) : Optional.empty(),
                 storage.manifests() instanceof ExternalContent,
                 storage.uploads(),
                 storage.uploads() instanceof PartSizedUploads parts ? Optional.of(parts) : Optional.empty(),
@@ -60,7 +63,7 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 locate.<Locator>map(l -> (digest, limit) -> calls.time("BlobLocateHandler.locate",
                         () -> l.locate(digest, limit))),
                 new ObservedManifests(manifests, calls),
-                claim.map(c -> c.observed(calls)),
+                claim.map(c -> c.observed(calls)), pulls.map(p -> p.observed(calls)),
                 externalContent,
                 new ObservedUploads(uploads, calls), partSizes,
                 collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)));
@@ -97,6 +100,42 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 @Override
                 public boolean untag(Repository repo, Tag tag, Digest expected) throws IOException {
                     return calls.time("TagClaimHandler.untag", () -> target.untag(repo, tag, expected));
+                }
+            };
+        }
+    }
+
+    /** What core asks of a {@link TagPullsHandler}. */
+    interface PullTimes {
+        void record(Repository repo, Tag tag, java.time.Instant at) throws IOException;
+
+        java.util.Map<Tag, java.time.Instant> pulls(Repository repo) throws IOException;
+
+        static PullTimes of(TagPullsHandler handler) {
+            return new PullTimes() {
+                @Override
+                public void record(Repository repo, Tag tag, java.time.Instant at) throws IOException {
+                    handler.recordPull(repo, tag, at);
+                }
+
+                @Override
+                public java.util.Map<Tag, java.time.Instant> pulls(Repository repo) throws IOException {
+                    return handler.pulls(repo);
+                }
+            };
+        }
+
+        default PullTimes observed(ObservedCalls calls) {
+            PullTimes target = this;
+            return new PullTimes() {
+                @Override
+                public void record(Repository repo, Tag tag, java.time.Instant at) throws IOException {
+                    calls.run("TagPullsHandler.recordPull", () -> target.record(repo, tag, at));
+                }
+
+                @Override
+                public java.util.Map<Tag, java.time.Instant> pulls(Repository repo) throws IOException {
+                    return calls.time("TagPullsHandler.pulls", () -> target.pulls(repo));
                 }
             };
         }

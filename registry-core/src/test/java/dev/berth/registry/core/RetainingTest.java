@@ -47,7 +47,8 @@ class RetainingTest {
 
     private static Set<String> removed(RetentionRule rule, List<StoredManifest> manifests, ImmutableTags immutable) {
         Set<String> tags = new TreeSet<>();
-        for (RetentionRule.Removal r : Retaining.judge(REPO, rule, manifests, NOW, new Immutability(immutable, null))) {
+        for (RetentionRule.Removal r : Retaining.judge(REPO, rule, manifests, NOW, new Immutability(immutable, null),
+                Optional.empty())) {
             tags.add(r.tag().value());
             assertEquals(rule.name(), r.rule());
         }
@@ -56,7 +57,7 @@ class RetainingTest {
 
     private static RetentionRule rule(OptionalInt latest, List<String> latestTags, Optional<Duration> within,
                                       List<String> always) {
-        return new RetentionRule("ci", repo -> true, latest, latestTags, within, always, Optional.empty());
+        return new RetentionRule("ci", repo -> true, latest, latestTags, within, Optional.empty(), always, Optional.empty());
     }
 
     @Test
@@ -85,12 +86,32 @@ class RetainingTest {
     }
 
     @Test
+    @DisplayName("pulled-within keeps tags pulled lately, allowing for an hour of staleness; unknown pulls keep all")
+    void pulledWithin() {
+        RetentionRule rule = new RetentionRule("ci", repo -> true, OptionalInt.empty(), List.of(), Optional.empty(),
+                Optional.of(Duration.ofDays(7)), List.of(), Optional.empty());
+        java.util.Map<Tag, Instant> pulls = java.util.Map.of(
+                new Tag("build-1"), NOW.minus(Duration.ofDays(2)),                       // kept
+                new Tag("build-2"), NOW.minus(Duration.ofDays(7)).minus(Duration.ofMinutes(30)), // within the hour allowed
+                new Tag("build-3"), NOW.minus(Duration.ofDays(9)));                      // removed
+        Set<String> removed = new TreeSet<>();
+        List<RetentionRule.Removal> judged = Retaining.judge(REPO, rule, builds(4), NOW,
+                new Immutability(ImmutableTags.NONE, null), Optional.of(pulls));
+        judged.forEach(r -> removed.add(r.tag().value()));
+        assertEquals(Set.of("build-3", "build-4"), removed, "build-4 was never pulled");
+        assertTrue(judged.stream().anyMatch(r -> r.reason().equals("never pulled, not within 168h")), judged.toString());
+        assertTrue(Retaining.judge(REPO, rule, builds(4), NOW, new Immutability(ImmutableTags.NONE, null),
+                Optional.empty()).isEmpty(), "a backend that records no pulls: every tag is kept");
+    }
+
+    @Test
     @DisplayName("a rule without keep-latest or pushed-within removes no tag; the reason names what the tag missed")
     void reasonsAndNoop() {
         assertTrue(removed(rule(OptionalInt.empty(), List.of(), Optional.empty(), List.of()), builds(3),
                 ImmutableTags.NONE).isEmpty());
         RetentionRule both = rule(OptionalInt.of(1), List.of("build-*"), Optional.of(Duration.ofHours(2)), List.of());
-        RetentionRule.Removal first = Retaining.judge(REPO, both, builds(3), NOW, new Immutability(ImmutableTags.NONE, null))
+        RetentionRule.Removal first = Retaining.judge(REPO, both, builds(3), NOW, new Immutability(ImmutableTags.NONE, null),
+                Optional.empty())
                 .stream().filter(r -> r.tag().value().equals("build-1")).findFirst().orElseThrow();
         assertEquals("not among the 1 most recently pushed tags matching [build-*], and pushed 2026-11-30T13:00:00Z,"
                 + " not within 2h", first.reason());

@@ -154,6 +154,7 @@ class RepositoryPolicyIT {
                   - name: ci-builds
                     repositories: ["ci/**"]
                     keep-latest: 0
+                    pulled-within: 1d
                     always: ["latest"]
                     untagged-after: 0s
                 """);
@@ -167,17 +168,18 @@ class RepositoryPolicyIT {
                 new Random(tag.hashCode()).nextBytes(layer);
                 http.pushManifest("ci/app", tag, OciLayouts.MANIFEST, http.imageManifest("ci/app", layer));
             }
+            assertEquals(200, http.get("/v2/ci/app/manifests/build-1", "Accept", OciLayouts.MANIFEST).statusCode());
             String dry = new String(new HttpTester(admin).post("/admin/gc?dry-run=true", new byte[0]).body(),
                     StandardCharsets.UTF_8);
-            assertTrue(dry.contains("\"wouldRemoveTagsByRule\":{\"ci-builds\":2}") && dry.contains("\"tag\":\"build-1\"")
-                    && dry.contains("not among the 0 most recently pushed tags"), dry);
+            assertTrue(dry.contains("\"wouldRemoveTagsByRule\":{\"ci-builds\":1}") && dry.contains("\"tag\":\"build-2\"")
+                    && dry.contains("not among the 0 most recently pushed tags") && dry.contains("never pulled, not within 24h"), dry);
             String real = new String(new HttpTester(admin).post("/admin/gc", new byte[0]).body(), StandardCharsets.UTF_8);
-            assertTrue(real.contains("\"tagsRemovedByRule\":{\"ci-builds\":2}") && real.contains("\"manifestsSwept\":2"),
+            assertTrue(real.contains("\"tagsRemovedByRule\":{\"ci-builds\":1}") && real.contains("\"manifestsSwept\":1"),
                     real);
-            assertEquals("{\"name\":\"ci/app\",\"tags\":[\"latest\",\"v1\"]}",
+            assertEquals("{\"name\":\"ci/app\",\"tags\":[\"build-1\",\"latest\",\"v1\"]}",
                     new String(http.get("/v2/ci/app/tags/list").body(), StandardCharsets.UTF_8));
             String metrics = new String(new HttpTester(admin).get("/metrics").body(), StandardCharsets.UTF_8);
-            assertTrue(metrics.contains("berth_retention_tags_removed_total{rule=\"ci-builds\"} 2.0"), metrics);
+            assertTrue(metrics.contains("berth_retention_tags_removed_total{rule=\"ci-builds\"} 1.0"), metrics);
         }
     }
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 abstract class RetentionProtocol extends ProtocolContracts {
     /** Keeps latest and v* (immutable); removes every other tag; untagged manifests go at once. */
     private static final Retention ONLY_LATEST = Retention.of(new RetentionRule("ci", repo -> repo.name().startsWith("ret/"),
-            OptionalInt.of(0), List.of(), Optional.empty(), List.of("latest"), Optional.of(Duration.ZERO)));
+            OptionalInt.of(0), List.of(), Optional.empty(), Optional.empty(), List.of("latest"),
+            Optional.of(Duration.ZERO)));
 
     @BeforeEach
     void requireCollection() {

@@ -12,6 +12,7 @@ import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.TagClaimHandler;
+import dev.berth.registry.spi.TagPullsHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,7 @@ public abstract class StorageTck {
                     .add(capability.getSimpleName());
         }
         (storage.manifests() instanceof TagClaimHandler ? found : missing).add(TagClaimHandler.class.getSimpleName());
+        (storage.manifests() instanceof TagPullsHandler ? found : missing).add(TagPullsHandler.class.getSimpleName());
         String collection = blobHandler.isPresent() ? "over a store that keeps the rest (GC checks skipped)"
                 : storage instanceof CollectableStorage ? "CollectionHandler" : "no CollectionHandler";
         report.publishEntry("capabilities", String.join(", ", found) + ", " + collection);
@@ -156,6 +158,15 @@ public abstract class StorageTck {
     @Nested
     @DisplayName("TagClaimHandler: tags created once (immutable tags)")
     class TagClaims extends TagClaimContracts {
+        @Override
+        StorageTck kit() {
+            return StorageTck.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("TagPullsHandler: last pulls (retention's pulled-within)")
+    class TagPulls extends TagPullsContracts {
         @Override
         StorageTck kit() {
             return StorageTck.this;

@@ -32,6 +32,7 @@ import java.util.List;
  *     keep-latest: 10                 # the 10 most recently pushed tags matching latest-tags
  *     latest-tags: ["*"]              # the default
  *     pushed-within: 30d              # and every tag pushed in the last 30 days
+ *     pulled-within: 7d               # and every tag pulled (manifest GET) in the last 7 days
  *     always: ["latest", "release-*"] # and these, whenever pushed
  *     untagged-after: 7d              # untagged manifests last pushed 7 days ago or more
  * quotas:
@@ -53,7 +54,8 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
 
     record RetentionEntry(String name, List<String> repositories, @JsonProperty("keep-latest") Integer keepLatest,
                           @JsonProperty("latest-tags") List<String> latestTags,
-                          @JsonProperty("pushed-within") String pushedWithin, List<String> always,
+                          @JsonProperty("pushed-within") String pushedWithin,
+                          @JsonProperty("pulled-within") String pulledWithin, List<String> always,
                           @JsonProperty("untagged-after") String untaggedAfter) {
     }
 
@@ -179,6 +181,7 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
                         entry.keepLatest() == null ? OptionalInt.empty() : OptionalInt.of(entry.keepLatest()),
                         entry.latestTags() == null ? List.of() : entry.latestTags(),
                         duration(file, name, "pushed-within", entry.pushedWithin()),
+                        duration(file, name, "pulled-within", entry.pulledWithin()),
                         entry.always() == null ? List.of() : entry.always(),
                         duration(file, name, "untagged-after", entry.untaggedAfter())));
             } catch (IllegalArgumentException e) {

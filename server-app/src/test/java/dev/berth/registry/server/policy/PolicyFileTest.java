@@ -80,6 +80,7 @@ class PolicyFileTest {
                     keep-latest: 10
                     latest-tags: ["build-*"]
                     pushed-within: 30d
+                    pulled-within: 12h
                     always: [latest]
                     untagged-after: 7d
                   - repositories: tmp/*
@@ -91,6 +92,7 @@ class PolicyFileTest {
         assertEquals(java.util.List.of("build-*"), rules.get(0).latestTags());
         assertEquals(Optional.of(java.time.Duration.ofDays(30)), rules.get(0).pushedWithin());
         assertEquals(Optional.of(java.time.Duration.ofDays(7)), rules.get(0).untaggedAfter());
+        assertEquals(Optional.of(java.time.Duration.ofHours(12)), rules.get(0).pulledWithin());
         assertTrue(rules.get(0).covers().test(new Repository("ci/a/b")));
         assertEquals("retention[1]", rules.get(1).name());
         assertTrue(!rules.get(1).removesTags(), "a rule without keep-latest or pushed-within only collects untagged ones");

@@ -8,6 +8,7 @@ import dev.berth.registry.api.Tag;
 import dev.berth.registry.spi.Manifest;
 import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.TagClaimHandler;
+import dev.berth.registry.spi.TagPullsHandler;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Manifests as content plus a facts header per repository, verified once as they enter a
  * bounded cache; tags are {@link DiskTags}.
  */
-final class DiskManifestHandler implements TagClaimHandler {
+final class DiskManifestHandler implements TagClaimHandler, TagPullsHandler {
     /** Manifests kept in memory, at most this many bytes: reads of hot tags touch no file. */
     private static final long CACHE_BYTES = 64L * 1024 * 1024;
 
@@ -171,6 +172,16 @@ final class DiskManifestHandler implements TagClaimHandler {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void recordPull(Repository repo, Tag tag, java.time.Instant at) throws IOException {
+        tags.recordPull(repo, tag, at);
+    }
+
+    @Override
+    public Map<Tag, java.time.Instant> pulls(Repository repo) throws IOException {
+        return tags.pulls(repo);
     }
 
     @Override

@@ -135,6 +135,44 @@ final class DiskTags {
         }
     }
 
+    /** pulls-1: writes {@code at} unless a later pull is recorded; under the tag's lock (one process owns the directory). */
+    void recordPull(Repository repo, Tag tag, java.time.Instant at) throws IOException {
+        ReentrantLock lock = lock(repo, tag);
+        lock.lock();
+        try {
+            Path file = layout.pull(repo, tag);
+            long millis = at.toEpochMilli();
+            try {
+                if (Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim()) >= millis) {
+                    return;
+                }
+            } catch (NoSuchFileException | NumberFormatException e) {
+                // none yet, or unreadable: written now
+            }
+            Durable.write(layout.tmp(), file, Long.toString(millis).getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** pulls-3: every recorded pull of {@code repo}. */
+    Map<Tag, java.time.Instant> pulls(Repository repo) throws IOException {
+        Map<Tag, java.time.Instant> pulls = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.pull(repo, new Tag("x")).getParent())) {
+            for (Path f : files) {
+                try {
+                    pulls.put(new Tag(f.getFileName().toString()), java.time.Instant.ofEpochMilli(
+                            Long.parseLong(Files.readString(f, StandardCharsets.US_ASCII).trim())));
+                } catch (NoSuchFileException | IllegalArgumentException e) {
+                    // replaced while listing, or not one of ours (a temporary name): skipped
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        return pulls;
+    }
+
     /** tag-delete-1, tag-delete-2. */
     void untag(Repository repo, Tag tag) throws IOException {
         ReentrantLock lock = lock(repo, tag);

@@ -61,6 +61,11 @@ record Layout(Path root) {
         return tags(repo).resolve(tag.value());
     }
 
+    /** {@code _pulls/TAG}: when the tag was last pulled, in epoch milliseconds. */
+    Path pull(Repository repo, Tag tag) {
+        return repository(repo).resolve("_pulls").resolve(tag.value());
+    }
+
     Path referrers(Repository repo, Digest subject) {
         return repository(repo).resolve("_referrers").resolve(subject.algorithm().id()).resolve(subject.encoded());
     }

@@ -10,6 +10,7 @@ import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.TagClaimHandler;
+import dev.berth.registry.spi.TagPullsHandler;
 import java.io.IOException;
 import dev.berth.registry.spi.gc.CollectionHandler.Item;
 import dev.berth.registry.spi.gc.CollectionHandler.Kind;
@@ -29,12 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Manifests, tags and referrers per repository, guarded by the repository's monitor. */
-final class MemoryManifestHandler implements TagClaimHandler {
+final class MemoryManifestHandler implements TagClaimHandler, TagPullsHandler {
     private static final class RepoState {
         final Map<Digest, PushedManifest> manifests = new ConcurrentHashMap<>();
         final NavigableMap<Tag, Digest> tags = new ConcurrentSkipListMap<>();
         final Map<Digest, Map<Digest, Descriptor>> referrers = new ConcurrentHashMap<>();
         final Map<Digest, Life> lives = new ConcurrentHashMap<>();
+        final Map<Tag, java.time.Instant> pulls = new ConcurrentHashMap<>();
     }
 
     private final Map<Repository, RepoState> repos = new ConcurrentHashMap<>();
@@ -105,6 +107,18 @@ final class MemoryManifestHandler implements TagClaimHandler {
             Digest current = state.tags.putIfAbsent(tag, digest);
             return current == null ? digest : current;
         }
+    }
+
+    @Override
+    public void recordPull(Repository repo, Tag tag, java.time.Instant at) {
+        state(repo).pulls.merge(tag, at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                (a, b) -> a.isAfter(b) ? a : b); // pulls-1: the latest wins
+    }
+
+    @Override
+    public Map<Tag, java.time.Instant> pulls(Repository repo) {
+        RepoState state = repos.get(repo);
+        return state == null ? Map.of() : Map.copyOf(state.pulls);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.berth.registry.spi.PushedManifest;
 import dev.berth.registry.spi.NotFoundException;
 import dev.berth.registry.spi.Page;
 import dev.berth.registry.spi.TagClaimHandler;
+import dev.berth.registry.spi.TagPullsHandler;
 import dev.berth.registry.storage.s3.Bucket.Condition;
 import dev.berth.registry.storage.s3.Bucket.Entry;
 import dev.berth.registry.storage.s3.Bucket.Stored;
@@ -33,15 +34,27 @@ import java.util.Set;
  * is written only if absent ({@code If-None-Match: *}, or {@code If-Match} on a tombstone), so
  * nodes sharing the bucket agree on the one claim that won.
  */
-final class S3ManifestHandler implements TagClaimHandler {
+final class S3ManifestHandler implements TagClaimHandler, TagPullsHandler {
     private static final int ATTEMPTS = 20;
 
     private final Links links;
     private final Bucket bucket;
+    private final Pulls pulls;
 
     S3ManifestHandler(Links links) {
         this.links = links;
         this.bucket = links.bucket();
+        this.pulls = new Pulls(bucket);
+    }
+
+    @Override
+    public void recordPull(Repository repo, Tag tag, java.time.Instant at) throws IOException {
+        pulls.record(repo, tag, at);
+    }
+
+    @Override
+    public Map<Tag, java.time.Instant> pulls(Repository repo) throws IOException {
+        return pulls.all(repo);
     }
 
     @Override
