@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README.md and .ci/run both call it): installs the real clients the
-# integration tests drive (Debian's skopeo and podman, and curl for README's tour) when they
-# are missing, then runs every module's tests, including the *IT tests that start the packaged
-# server, and checks that the build's output is clean.
+# integration tests drive (Debian's skopeo, podman and docker.io, and curl for README's tour)
+# when they are missing, then runs every module's tests, including the *IT tests that start the
+# packaged server, and checks that the build's output is clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,7 @@ missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v curl >/dev/null 2>&1 || missing+=(curl)  # README's tour, run by ReadmeTourIT
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)  # DockerPolicyIT's private daemon
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
