@@ -43,8 +43,8 @@ final class Bucket implements AutoCloseable {
         }
     }
 
-    /** A listed key (relative to the prefix). */
-    record Entry(String key, long size, Instant lastModified) {
+    /** A listed key (relative to the prefix), with the ETag of the version listed. */
+    record Entry(String key, long size, Instant lastModified, String etag) {
     }
 
     /** What a conditional write requires of the key's current state. */
@@ -214,7 +214,7 @@ final class Bucket implements AutoCloseable {
                 ListObjectsV2Response page = s3.listObjectsV2(request.build());
                 for (S3Object object : page.contents()) {
                     if (!each.test(new Entry(object.key().substring(prefix.length()), object.size(),
-                            object.lastModified()))) {
+                            object.lastModified(), object.eTag()))) {
                         return;
                     }
                 }

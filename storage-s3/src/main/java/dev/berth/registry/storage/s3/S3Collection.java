@@ -40,11 +40,13 @@ final class S3Collection implements CollectionHandler {
     private final Links links;
     private final Bucket bucket;
     private final S3ManifestHandler manifests;
+    private final LinkRecords linkRecords;
 
     S3Collection(Links links, S3ManifestHandler manifests) {
         this.links = links;
         this.bucket = links.bucket();
         this.manifests = manifests;
+        this.linkRecords = new LinkRecords(bucket);
     }
 
     @Override
@@ -52,10 +54,8 @@ final class S3Collection implements CollectionHandler {
         List<Item> items = new ArrayList<>();
         for (Entry entry : bucket.listLive(Keys.layers(repo))) {
             Optional<Digest> digest = Keys.trailingDigest(entry.key());
-            Optional<Stored> stored = bucket.readLive(entry.key());
-            if (digest.isPresent() && stored.isPresent()) {
-                items.add(item(digest.get(), Records.read(stored.get().body(), Link.class, entry.key())));
-            }
+            Optional<Link> link = digest.isPresent() ? linkRecords.read(entry) : Optional.empty();
+            link.ifPresent(l -> items.add(item(digest.get(), l)));
         }
         return items;
     }

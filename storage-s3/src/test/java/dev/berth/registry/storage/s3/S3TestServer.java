@@ -142,6 +142,14 @@ public final class S3TestServer implements AutoCloseable {
         return store.content.get();
     }
 
+    /** Reads of blob link records ({@code …/_layers/…}) so far. */
+    public long linkReads() {
+        if (store == null) {
+            throw new IllegalStateException("reads are only counted by the in-process server");
+        }
+        return store.linkReads.get();
+    }
+
     /** Bytes of everything else written: the backend's small JSON records and markers. */
     public long recordBytesWritten() {
         if (store == null) {
@@ -161,6 +169,7 @@ public final class S3TestServer implements AutoCloseable {
     private static final class CountingStore extends ForwardingBlobStore {
         final AtomicLong content = new AtomicLong();
         final AtomicLong records = new AtomicLong();
+        final AtomicLong linkReads = new AtomicLong();
         private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
         CountingStore(BlobStore delegate) {
@@ -189,6 +198,14 @@ public final class S3TestServer implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+
+        @Override
+        public Blob getBlob(String container, String name, org.gaul.s3proxy.blobstore.options.GetOptions options) {
+            if (name.contains("/_layers/")) {
+                linkReads.incrementAndGet();
+            }
+            return super.getBlob(container, name, options);
         }
 
         @Override
