@@ -16,7 +16,7 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  * The {@link FileSender} BerthServer hands core as a context attribute. With {@code --sendfile},
  * on plain HTTP/1.1 the kernel sends the file ({@link ZeroCopySend}); otherwise blob files are read into
  * reused direct buffers and written to the socket, so blob bytes do not pass through the heap
- * (beyond {@code MAX_DIRECT} sends at once, they go through a small heap buffer instead).
+ * (beyond a pool's limit of sends at once, they go through a small heap buffer instead).
  */
 final class JettyFileSender implements FileSender {
     /** Below this, mapping the file and waiting on the socket costs more than the copy it saves. */
@@ -27,13 +27,54 @@ final class JettyFileSender implements FileSender {
      * 2.2–2.4 with 1 MiB, 2.4–2.5 with 8 and 16 MiB).
      */
     private static final int CHUNK = 4 * 1024 * 1024;
-    private static final int POOLED = 8;
-    /** Sends beyond this many at once get a small heap buffer: direct memory stays bounded. */
-    private static final int MAX_DIRECT = 16;
+    /**
+     * Sends of at most this many bytes (most layers of small images, configs) take a buffer of this
+     * size: a 4 MiB buffer for a 20 KiB blob would be touched whole (allocateDirect zeroes it).
+     */
+    private static final int SMALL = 256 * 1024;
+    /** Sends beyond their pool's limit at once get a heap buffer: direct memory stays bounded. */
     private static final int OVERFLOW_CHUNK = 256 * 1024;
-    private final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger direct = new AtomicInteger();
+    private final Pool large = new Pool(CHUNK, 8, 16);
+    private final Pool small = new Pool(SMALL, 16, 32);
     private final boolean sendfile;
+
+    /** Reused direct buffers of one size: at most {@code pooled} kept, {@code max} in use at once. */
+    private static final class Pool {
+        final int size;
+        final int pooled;
+        final int max;
+        final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
+        final AtomicInteger direct = new AtomicInteger();
+
+        Pool(int size, int pooled, int max) {
+            this.size = size;
+            this.pooled = pooled;
+            this.max = max;
+        }
+
+        ByteBuffer take() {
+            ByteBuffer buffer = buffers.poll();
+            if (buffer != null) {
+                return buffer;
+            }
+            if (direct.incrementAndGet() <= max) {
+                return ByteBuffer.allocateDirect(size);
+            }
+            direct.decrementAndGet();
+            return ByteBuffer.allocate(Math.min(size, OVERFLOW_CHUNK));
+        }
+
+        void give(ByteBuffer buffer) {
+            if (!buffer.isDirect()) {
+                return;
+            }
+            if (buffers.size() < pooled) {
+                buffers.offer(buffer);
+            } else {
+                direct.decrementAndGet(); // left to the GC
+            }
+        }
+    }
 
     JettyFileSender(boolean sendfile) {
         this.sendfile = sendfile;
@@ -53,15 +94,8 @@ final class JettyFileSender implements FileSender {
                 return;
             }
         }
-        ByteBuffer buffer = buffers.poll();
-        if (buffer == null) {
-            if (direct.incrementAndGet() <= MAX_DIRECT) {
-                buffer = ByteBuffer.allocateDirect(CHUNK);
-            } else {
-                direct.decrementAndGet();
-                buffer = ByteBuffer.allocate(OVERFLOW_CHUNK);
-            }
-        }
+        Pool pool = length <= SMALL ? small : large;
+        ByteBuffer buffer = pool.take();
         int chunk = buffer.capacity();
         try {
             long offset = position;
@@ -78,13 +112,7 @@ final class JettyFileSender implements FileSender {
                 jetty.write(buffer);
             }
         } finally {
-            if (buffer.isDirect()) {
-                if (buffers.size() < POOLED) {
-                    buffers.offer(buffer);
-                } else {
-                    direct.decrementAndGet(); // left to the GC
-                }
-            }
+            pool.give(buffer);
         }
     }
 }
