@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.storage.s3;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -136,26 +135,24 @@ public final class S3TestServer implements AutoCloseable {
      * source and storing a part itself, and the backend never sends UploadPart.
      */
     public long contentBytesWritten() {
-        if (store == null) {
-            throw new IllegalStateException("bytes are only counted by the in-process server");
-        }
-        return store.content.get();
+        return counting().content.get();
     }
 
     /** Reads of blob link records ({@code …/_layers/…}) so far. */
     public long linkReads() {
-        if (store == null) {
-            throw new IllegalStateException("reads are only counted by the in-process server");
-        }
-        return store.linkReads.get();
+        return counting().linkReads.get();
     }
 
     /** Bytes of everything else written: the backend's small JSON records and markers. */
     public long recordBytesWritten() {
+        return counting().records.get();
+    }
+
+    private CountingStore counting() {
         if (store == null) {
-            throw new IllegalStateException("bytes are only counted by the in-process server");
+            throw new IllegalStateException("only the in-process server counts what the backend reads and writes");
         }
-        return store.records.get();
+        return store;
     }
 
     @Override
@@ -190,7 +187,7 @@ public final class S3TestServer implements AutoCloseable {
                 checkCondition(container, name, options);
                 AtomicLong counter = name.contains("/piece-") || name.contains("/data-") ? content : records;
                 AtomicLong thisPut = new AtomicLong();
-                Blob counted = blob.toBuilder().payload(new Counting(blob.getPayload(), thisPut)).build();
+                Blob counted = blob.toBuilder().payload(new CountingInputStream(blob.getPayload(), thisPut)).build();
                 String etag = super.putBlob(container, counted, options);
                 counter.addAndGet(thisPut.get());
                 slowDown(thisPut.get());
@@ -281,33 +278,6 @@ public final class S3TestServer implements AutoCloseable {
 
         private static String unquote(String etag) {
             return etag == null ? "" : etag.replace("\"", "");
-        }
-    }
-
-    private static final class Counting extends FilterInputStream {
-        private final AtomicLong count;
-
-        Counting(InputStream in, AtomicLong count) {
-            super(in);
-            this.count = count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count.incrementAndGet();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count.addAndGet(n);
-            }
-            return n;
         }
     }
 }
