@@ -5,24 +5,33 @@ import dev.berth.registry.api.Repository;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-/** Globs over names: {@code *} within a name component, {@code **} across them, as path globs. */
-final class Globs {
+/**
+ * Globs over repository and tag names, as every rule in Berth writes them: {@code *} within a
+ * name component, {@code **} across them, {@code ?}, {@code [0-9]} and {@code {a,b}} as in
+ * {@link java.nio.file.FileSystem#getPathMatcher}. Compiled once per glob.
+ */
+public final class Globs {
+    private static final Map<String, PathMatcher> COMPILED = new ConcurrentHashMap<>();
+
     private Globs() {
     }
 
-    private static final java.util.Map<String, PathMatcher> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The repositories matching any of {@code globs}; a bad glob is refused here, naming it. */
+    public static Predicate<Repository> repositories(List<String> globs) {
+        List<PathMatcher> matchers = globs.stream().map(Globs::glob).toList();
+        return repo -> {
+            Path name = Path.of(repo.name());
+            return matchers.stream().anyMatch(m -> m.matches(name));
+        };
+    }
 
-    /** The compiled glob (cached: configured globs are few and matched often). */
     static PathMatcher glob(String glob) {
-        PathMatcher compiled = COMPILED.get(glob);
-        if (compiled != null) {
-            return compiled;
-        }
-        compiled = compile(glob);
-        COMPILED.put(glob, compiled);
-        return compiled;
+        return COMPILED.computeIfAbsent(glob, Globs::compile);
     }
 
     private static PathMatcher compile(String glob) {
@@ -32,10 +41,5 @@ final class Globs {
             throw new IllegalArgumentException("not a glob: \"" + glob + "\": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
-    }
-
-    static Predicate<Repository> matcher(String glob) {
-        PathMatcher m = glob(glob);
-        return repo -> m.matches(Path.of(repo.name()));
     }
 }

@@ -44,7 +44,7 @@ public interface ImmutableTags {
         if (repositories.isEmpty() || tags.isEmpty()) {
             throw new IllegalArgumentException("an immutable-tags rule needs repositories and tags: " + name);
         }
-        List<PathMatcher> repos = repositories.stream().map(Globs::glob).toList();
+        java.util.function.Predicate<Repository> repos = Globs.repositories(repositories);
         List<PathMatcher> names = tags.stream().map(Globs::glob).toList();
         return new ImmutableTags() {
             @Override
@@ -56,8 +56,7 @@ public interface ImmutableTags {
 
             @Override
             public boolean mayApply(Repository repo) {
-                Path repoName = Path.of(repo.name());
-                return repos.stream().anyMatch(m -> m.matches(repoName));
+                return repos.test(repo);
             }
         };
     }

@@ -2,6 +2,7 @@
 package dev.berth.registry.core;
 
 import dev.berth.registry.api.Repository;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -27,12 +28,12 @@ public record Quota(String name, long maxBytes, boolean shared, Predicate<Reposi
 
     /** Each repository matching {@code glob} (as {@link ImmutableTags#matching}) may hold {@code maxBytes}. */
     public static Quota perRepository(String name, String glob, long maxBytes) {
-        return new Quota(name, maxBytes, false, Globs.matcher(glob));
+        return new Quota(name, maxBytes, false, Globs.repositories(List.of(glob)));
     }
 
     /** The repositories matching {@code glob} hold at most {@code maxBytes} together. */
     public static Quota shared(String name, String glob, long maxBytes) {
-        return new Quota(name, maxBytes, true, Globs.matcher(glob));
+        return new Quota(name, maxBytes, true, Globs.repositories(List.of(glob)));
     }
 
     /**

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.core.AccessControl.Action;
+import dev.berth.registry.core.Globs;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,6 @@ import java.util.Set;
  * Grants add up; what no rule grants is refused. Unknown keys and actions are refused at start.
  */
 record AccessPolicy(List<Rule> rules, Map<String, Set<String>> groups) {
-    /** Compiled globs: every request checks them. */
-    private static final Map<String, PathMatcher> MATCHERS = new java.util.concurrent.ConcurrentHashMap<>();
-
     record Rule(List<String> repositories, List<String> users, List<String> groups, Set<Action> actions,
                 Set<Action> anonymous, Set<Action> authenticated) {
         Rule {
@@ -59,14 +55,7 @@ record AccessPolicy(List<Rule> rules, Map<String, Set<String>> groups) {
         }
 
         boolean covers(Repository repo) {
-            Path name = Path.of(repo.name());
-            for (String glob : repositories) {
-                PathMatcher m = MATCHERS.computeIfAbsent(glob, g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
-                if (m.matches(name)) {
-                    return true;
-                }
-            }
-            return false;
+            return Globs.repositories(repositories).test(repo);
         }
     }
 

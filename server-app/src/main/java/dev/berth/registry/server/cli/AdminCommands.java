@@ -12,6 +12,7 @@ import dev.berth.registry.api.Digest;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
 import dev.berth.registry.core.Collector;
+import dev.berth.registry.core.Globs;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.core.Repositories;
 import dev.berth.registry.spi.gc.CollectableStorage;
@@ -21,10 +22,8 @@ import dev.berth.registry.spi.Storage;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -76,10 +75,8 @@ final class AdminCommands {
         public Integer call() throws Exception {
             try (Storage storage = main.storageSettings().open()) {
                 Registry registry = Registry.builder().storage(storage).build();
-                List<PathMatcher> globs = untagged.stream()
-                        .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
                 Collector collector = Collector.builder(registry).grace(Settings.duration("--grace", grace))
-                        .untagged(r -> globs.stream().anyMatch(m -> m.matches(Path.of(r.name()))))
+                        .untagged(Globs.repositories(untagged))
                         .retention(PolicyCommands.retention(main, storage))
                         .checkpoint((phase, repo, kind) -> {
                             if (phase == Collector.Phase.SWEPT) {

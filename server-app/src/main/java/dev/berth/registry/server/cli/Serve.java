@@ -3,6 +3,7 @@ package dev.berth.registry.server.cli;
 
 import dev.berth.registry.core.AccessControl;
 import dev.berth.registry.core.Collector;
+import dev.berth.registry.core.Globs;
 import dev.berth.registry.core.Registry;
 import dev.berth.registry.core.Retention;
 import dev.berth.registry.jetty.BerthServer;
@@ -18,9 +19,6 @@ import dev.berth.registry.spi.gc.CollectableStorage;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -157,11 +155,9 @@ final class Serve {
                     + " cannot be collected online; garbage collection is off");
             return Optional.empty();
         }
-        List<PathMatcher> untagged = settings.gc().untagged().stream()
-                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
         Collector.Builder builder = Collector.builder(registry).onReport(observability.gcReports())
                 .grace(settings.gc().grace())
-                .untagged(repo -> untagged.stream().anyMatch(m -> m.matches(Path.of(repo.name()))))
+                .untagged(Globs.repositories(settings.gc().untagged()))
                 .retention(retention.orElse(Retention.NONE));
         return Optional.of(collectorSetup.apply(builder).build());
     }

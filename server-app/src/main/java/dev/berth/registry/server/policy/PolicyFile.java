@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.registry.core.Globs;
 import dev.berth.registry.core.ImmutableTags;
 import dev.berth.registry.core.Quota;
 import dev.berth.registry.core.RetentionRule;
@@ -133,16 +134,13 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
             if (rule.repositories() == null || rule.repositories().isEmpty() || rule.maxBytes() == null) {
                 throw new IllegalArgumentException(file + ": quota " + name + " needs repositories: [globs] and max-bytes:");
             }
-            List<java.util.function.Predicate<dev.berth.registry.api.Repository>> globs = new ArrayList<>();
+            java.util.function.Predicate<dev.berth.registry.api.Repository> covers;
             try {
-                for (String glob : rule.repositories()) {
-                    globs.add(Quota.perRepository(name, glob, 0).covers());
-                }
+                covers = Globs.repositories(rule.repositories());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": quota " + name + ": " + e.getMessage(), e);
             }
-            result.add(new Quota(name, bytes(file, name, rule.maxBytes()), rule.shared(),
-                    repo -> globs.stream().anyMatch(g -> g.test(repo))));
+            result.add(new Quota(name, bytes(file, name, rule.maxBytes()), rule.shared(), covers));
         }
         return List.copyOf(result);
     }
@@ -173,11 +171,7 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
                 throw new IllegalArgumentException(file + ": retention rule " + name + " needs repositories: [globs]");
             }
             try {
-                List<java.util.function.Predicate<dev.berth.registry.api.Repository>> globs = new ArrayList<>();
-                for (String glob : entry.repositories()) {
-                    globs.add(Quota.perRepository(name, glob, 0).covers());
-                }
-                rules.add(new RetentionRule(name, repo -> globs.stream().anyMatch(g -> g.test(repo)),
+                rules.add(new RetentionRule(name, Globs.repositories(entry.repositories()),
                         entry.keepLatest() == null ? OptionalInt.empty() : OptionalInt.of(entry.keepLatest()),
                         entry.latestTags() == null ? List.of() : entry.latestTags(),
                         duration(file, name, "pushed-within", entry.pushedWithin()),
