@@ -7,6 +7,7 @@ import dev.berth.registry.spi.SizeMismatchException;
 import dev.berth.registry.spi.DigestMismatchException;
 import dev.berth.registry.spi.BlobDeleteHandler;
 import dev.berth.registry.spi.FileBacked;
+import dev.berth.registry.spi.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +28,20 @@ final class Blobs {
     void get(Exchange ex) throws IOException {
         Repository repo = ex.repository();
         Digest digest = ex.pathDigest("digest");
-        StorageView storage = options.view();
+        try {
+            serveStored(ex, options.view(), repo, digest);
+        } catch (NotFoundException e) {
+            if (ex.mirror.isEmpty()) {
+                throw e;
+            }
+            options.mirrors().blobs().serve(ex, ex.mirror.get(), digest);
+            return;
+        }
+        ex.mirror.ifPresent(m -> m.client().counts.hits.increment());
+    }
+
+    /** The blob as {@code storage} holds it in {@code repo}, with its headers; NotFoundException when it does not. */
+    static void serveStored(Exchange ex, StorageView storage, Repository repo, Digest digest) throws IOException {
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("Content-Type", "application/octet-stream");
         ex.header("ETag", "\"" + digest + "\"");

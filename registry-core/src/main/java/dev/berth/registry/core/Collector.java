@@ -106,7 +106,8 @@ public final class Collector {
         CollectionHandler collection = b.registry.options().view().collection().orElseThrow(() -> new IllegalArgumentException(
                 "storage " + b.registry.storage().getClass().getName()
                 + " is no CollectableStorage: it cannot be collected online"));
-        this.pass = new CollectionPass(b.registry, collection, b.clock, b.grace, b.untagged, b.retention,
+        this.pass = new CollectionPass(b.registry, collection, b.clock, b.grace, b.untagged,
+                b.registry.options().mirrors().withExpiry(b.retention),
                 b.checkpoint, b.logger);
         this.onReport = b.onReport;
     }

@@ -24,6 +24,8 @@ final class Exchange {
     private Map<String, List<String>> query;
     /** Who sent the request, when the registry has access control. */
     Optional<AccessControl.Caller> caller = Optional.empty();
+    /** The upstream a blob or manifest GET may be fetched from, when the name is a mirrored one. */
+    Optional<MirrorTarget> mirror = Optional.empty();
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathParams) {
         this.request = request;

@@ -35,8 +35,19 @@ final class Manifests {
     void get(Exchange ex) throws IOException {
         Repository repo = ex.repository();
         Reference ref = Names.reference(ex.path("ref"));
-        Digest digest = ref instanceof Tag tag ? store().resolve(repo, tag) : (Digest) ref;
-        Manifest manifest = store().get(repo, digest);
+        Digest digest;
+        Manifest manifest;
+        if (ex.mirror.isPresent()) {
+            MirroredManifests.Served served = options.mirrors().manifests().serve(ex, ex.mirror.get(), ref);
+            served.stale().ifPresent(why -> ex.header("Warning", "110 - \"Response is Stale: "
+                    + why.replace('"', '\'') + "\""));
+            digest = served.digest();
+            manifest = served.manifest();
+            repo = served.repository();
+        } else {
+            digest = ref instanceof Tag tag ? store().resolve(repo, tag) : (Digest) ref;
+            manifest = store().get(repo, digest);
+        }
         if (ref instanceof Tag tag) {
             checkAcceptable(ex, tag, manifest.mediaType());
         }

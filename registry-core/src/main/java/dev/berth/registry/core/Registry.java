@@ -37,6 +37,7 @@ public final class Registry extends HttpServlet {
 
     private Registry(RegistryOptions options) {
         this.options = options;
+        options.mirrors().attach(options);
         this.uploads = new Uploads(options);
         this.router = new Router(options, new Blobs(options), uploads, new Manifests(options), new Listings(options));
     }
@@ -77,6 +78,11 @@ public final class Registry extends HttpServlet {
     /** What each quota's repositories use now, measured from the storage (a walk of the catalog). */
     public List<Quota.Use> quotaUse() throws IOException {
         return options.quotas().report();
+    }
+
+    /** What the mirror asked of each {@link Upstream} and served from its cache; empty without upstreams. */
+    public List<UpstreamStats> upstreamStats() {
+        return options.mirrors().stats();
     }
 
     /** The ids of the routes, as {@link Fault}s and the {@link Journal} name them: {@code end-1} … {@code end-14}, {@code catalog}. */
@@ -120,6 +126,7 @@ public final class Registry extends HttpServlet {
         private boolean readOnly;
         private final List<ImmutableTags> immutableTags = new ArrayList<>();
         private Quotas quotas = Quotas.NONE;
+        private final List<Upstream> upstreams = new ArrayList<>();
 
         private Builder() {
         }
@@ -143,10 +150,7 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /**
-         * Where every request is logged (one line each: method, path, status, time), and errors
-         * with their stack trace, as plain lines: {@code .logger(System.out::println)}.
-         */
+        /** Where every request (method, path, status, time) and error (with its stack trace) is logged as a line: {@code .logger(System.out::println)}. */
         public Builder logger(java.util.function.Consumer<String> lines) {
             Objects.requireNonNull(lines, "lines");
             return logger(new LineLogger(lines));
@@ -202,10 +206,7 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /**
-         * Authenticates and authorizes every request (see {@link AccessControl}); without it
-         * everything is allowed, as a registry in a test wants.
-         */
+        /** Authenticates and authorizes every request (see {@link AccessControl}); without it everything is allowed. */
         public Builder access(AccessControl access) {
             this.access = Objects.requireNonNull(access, "access");
             return this;
@@ -226,19 +227,15 @@ public final class Registry extends HttpServlet {
         }
 
         /**
-         * How long an upload session may go without a request before it stops counting against
-         * {@link #maxUploadSessionsPerClient} (it stays usable until {@link #uploadExpiry}); 5
-         * minutes by default, so a client that abandoned its sessions can push again soon.
+         * How long an upload session may go without a request before it stops counting against {@link
+         * #maxUploadSessionsPerClient} (it stays usable until {@link #uploadExpiry}); 5 minutes by default.
          */
         public Builder uploadSessionIdle(Duration idle) {
             this.uploadSessionIdle = positive(idle, "uploadSessionIdle");
             return this;
         }
 
-        /**
-         * Receives an event for every manifest push, manifest pull (GET) and delete, on the request
-         * thread after the status is decided: the listener must not block (queue and return).
-         */
+        /** Gets an event per manifest push, pull (GET) and delete, on the request thread: it must not block. */
         public Builder events(java.util.function.Consumer<RegistryEvent> listener) {
             this.events = Objects.requireNonNull(listener, "listener");
             return this;
@@ -250,10 +247,7 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /**
-         * Makes the tags {@code rules} names immutable, e.g. {@code ImmutableTags.matching("release/**", "v*")}:
-         * another manifest pushed to one, or a delete of it or of its manifest, gets 403 DENIED. Calls add up.
-         */
+        /** Makes tags immutable, e.g. {@code ImmutableTags.matching("release/**", "v*")}: see {@link ImmutableTags}. Calls add up. */
         public Builder immutableTags(ImmutableTags rules) {
             immutableTags.add(Objects.requireNonNull(rules, "rules"));
             return this;
@@ -262,6 +256,12 @@ public final class Registry extends HttpServlet {
         /** Limits the bytes of blobs in repositories, e.g. {@code Quotas.of(Quota.perRepository("team", "team/**", 1L << 30))}. */
         public Builder quotas(Quotas quotas) {
             this.quotas = Objects.requireNonNull(quotas, "quotas");
+            return this;
+        }
+
+        /** Mirrors {@code upstream}: a pull-through cache of it under its name (see {@link Upstream}). Calls add up. */
+        public Builder mirror(Upstream upstream) {
+            upstreams.add(Objects.requireNonNull(upstream, "upstream"));
             return this;
         }
 
@@ -278,10 +278,7 @@ public final class Registry extends HttpServlet {
             return d;
         }
 
-        /**
-         * The registry. Without {@link #storage} it stores everything in memory (Go's
-         * {@code registry.New()}), which needs {@code storage-memory} on the class path.
-         */
+        /** The registry; without {@link #storage} in memory (Go's {@code registry.New()}), which needs {@code storage-memory}. */
         public Registry build() {
             if (storage == null) {
                 storage = RegistryOptions.inMemory();
@@ -293,7 +290,7 @@ public final class Registry extends HttpServlet {
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
                     maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly),
                     new Immutability(ImmutableTags.firstOf(immutableTags), view), new QuotaAccounting(quotas, view, blobOverride != null),
-                    new PullRecorder(view.pulls(), logger)));
+                    new PullRecorder(view.pulls(), logger), upstreams.isEmpty() ? Mirrors.NONE : new Mirrors(upstreams)));
         }
     }
 }

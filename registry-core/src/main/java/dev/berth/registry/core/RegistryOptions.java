@@ -21,7 +21,7 @@ record RegistryOptions(Storage storage, StorageView view, Optional<BlobHandler> 
                        int maxUploadSessionsPerClient, Duration uploadSessionIdle,
                        java.util.function.Consumer<RegistryEvent> events,
                        java.util.concurrent.atomic.AtomicBoolean readOnly, Immutability immutability,
-                       QuotaAccounting quotas, PullRecorder pulls) {
+                       QuotaAccounting quotas, PullRecorder pulls, Mirrors mirrors) {
     /** Without {@code .storage(...)}: a memory storage, found as a provider so that core does not depend on it. */
     static Storage inMemory() {
         try {

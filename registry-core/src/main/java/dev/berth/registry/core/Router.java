@@ -78,6 +78,7 @@ final class Router {
         RequestIds.assign(request, response);
         options.warnings().apply(response);
         Route matched = null;
+        Optional<MirrorTarget> mirror = Optional.empty();
         try {
             String path = rawPath(request);
             String method = request.getMethod();
@@ -91,6 +92,7 @@ final class Router {
                     matched = route;
                     dispatch.route = route;
                     dispatch.params = params.get();
+                    mirror = mirrored(request, route, dispatch);
                     response = Faults.apply(options.faults(), route.id(), method,
                             Optional.ofNullable(params.get().get("name")), response);
                     dispatch.response = response;
@@ -111,6 +113,8 @@ final class Router {
                         + printable(path), null);
             }
             Exchange exchange = new Exchange(request, response, dispatch.params);
+            String routeId = matched.id();
+            exchange.mirror = mirror.filter(m -> routeId.equals("end-2") || routeId.equals("end-3"));
             request.setAttribute(ROUTE, matched.id());
             if (dispatch.params.containsKey("name")) {
                 request.setAttribute(REPOSITORY, dispatch.params.get("name"));
@@ -163,6 +167,46 @@ final class Router {
                     : new RegistryException(ErrorCode.UNKNOWN, 500, "internal error; the server log has the details",
                             null));
         }
+    }
+
+    /**
+     * The mirror a request's name means. A name under an upstream's namespace (by prefix or
+     * containerd's {@code ?ns=}) is rewritten to the cached repository, so that access rules,
+     * logs and the journal see what is stored; pushes there are refused. A plain name stays as
+     * it is: pushed repositories come first, the default upstream after them.
+     */
+    private Optional<MirrorTarget> mirrored(HttpServletRequest request, Route route, Dispatch dispatch) {
+        String name = dispatch.params.get("name");
+        if (name == null || options.mirrors().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<MirrorTarget> target = options.mirrors().resolve(name, namespace(request));
+        if (target.isEmpty() || target.get().mode() == MirrorTarget.Mode.DEFAULT) {
+            return target;
+        }
+        if (route.access().action().filter(a -> a == AccessControl.Action.PUSH).isPresent()) {
+            throw new RegistryException(ErrorCode.DENIED, target.get().local() + " is a cache of "
+                    + target.get().upstream().url() + " (" + target.get().upstream().name()
+                    + "): it takes no pushes; push under a name outside " + target.get().upstream().name() + "/");
+        }
+        java.util.Map<String, String> params = new java.util.HashMap<>(dispatch.params);
+        params.put("name", target.get().local().name());
+        dispatch.params = Map.copyOf(params);
+        return target;
+    }
+
+    /** containerd's {@code ns} query parameter: the registry a mirror request is meant for. */
+    private static Optional<String> namespace(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !query.contains("ns=")) {
+            return Optional.empty();
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("ns=")) {
+                return Optional.of(java.net.URLDecoder.decode(pair.substring(3), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Set on a request that failed because the storage had no space left (hosts count it). */

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.spi.NotFoundException;
+import dev.berth.registry.spi.VerifyingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * end-2 for blobs a mirror does not hold yet: mounted from another repository that holds the
+ * digest, or fetched once from the upstream however many clients ask at once, streamed to them
+ * while it is stored ({@link BlobFetch}). The fetch runs on its own thread, so it completes, and
+ * the blob is cached, when every client hung up.
+ */
+final class MirroredBlobs {
+    private record Key(Repository repo, Digest digest) {
+    }
+
+    private final RegistryOptions options;
+    private final Path spoolDirectory;
+    private final ExecutorService fetchers;
+    private final Map<Key, BlobFetch> inFlight = new ConcurrentHashMap<>();
+
+    MirroredBlobs(RegistryOptions options, Path spoolDirectory, ExecutorService fetchers) {
+        this.options = options;
+        this.spoolDirectory = spoolDirectory;
+        this.fetchers = fetchers;
+    }
+
+    void serve(Exchange ex, MirrorTarget target, Digest digest) throws IOException {
+        if (!target.allowed()) {
+            throw target.notMirrored(target.remote());
+        }
+        Repository local = target.local();
+        StorageView storage = options.view();
+        // a plain name was looked up as pushed; the cache holds it under the upstream's name
+        if (target.mode() == MirrorTarget.Mode.DEFAULT && servedFromCache(ex, target, digest)) {
+            return;
+        }
+        if (mountedFromElsewhere(local, digest) && servedFromCache(ex, target, digest)) {
+            return;
+        }
+        if (ex.isHead()) { // asks the upstream for the size, caching nothing
+            try (UpstreamClient.Answer answer = target.client().blob("HEAD", target.remote(), digest)) {
+                ex.response.setStatus(200);
+                if (answer.contentLength() >= 0) {
+                    ex.response.setContentLengthLong(answer.contentLength());
+                }
+                return;
+            } catch (UpstreamException e) {
+                throw e.toClient(ErrorCode.BLOB_UNKNOWN, "blob " + digest);
+            }
+        }
+        BlobFetch fetch = join(target, digest);
+        long size;
+        try {
+            size = fetch.awaitSize(target.upstream().timeout());
+        } catch (UpstreamException e) {
+            throw e.toClient(ErrorCode.BLOB_UNKNOWN, "blob " + digest);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for the upstream");
+        }
+        Optional<InputStream> reader = fetch.reader();
+        if (reader.isEmpty()) { // finished between join and now: stored
+            Blobs.serveStored(ex, storage, local, digest);
+            return;
+        }
+        try (InputStream in = reader.get()) {
+            ex.response.setStatus(200);
+            if (size >= 0) {
+                ex.response.setContentLengthLong(size);
+            }
+            in.transferTo(ex.response.getOutputStream());
+        }
+    }
+
+    private boolean servedFromCache(Exchange ex, MirrorTarget target, Digest digest) throws IOException {
+        try {
+            Blobs.serveStored(ex, options.view(), target.local(), digest);
+            target.client().counts.hits.increment();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Mounts {@code digest} into {@code local} from a repository that holds it, if the storage can; whether it did. */
+    private boolean mountedFromElsewhere(Repository local, Digest digest) throws IOException {
+        StorageView storage = options.view();
+        if (storage.mount().isEmpty() || storage.locate().isEmpty() || options.readOnly().get()) {
+            return false;
+        }
+        List<Repository> holders = storage.locate().get().locate(digest, 1);
+        if (holders.isEmpty()) {
+            return false;
+        }
+        try {
+            storage.mount().get().mount(holders.get(0), local, digest);
+            return true;
+        } catch (NotFoundException e) {
+            return false; // collected meanwhile
+        }
+    }
+
+    private BlobFetch join(MirrorTarget target, Digest digest) throws IOException {
+        Key key = new Key(target.local(), digest);
+        while (true) {
+            BlobFetch running = inFlight.get(key);
+            if (running != null) {
+                return running;
+            }
+            BlobFetch created = new BlobFetch(spoolDirectory.resolve(UUID.randomUUID().toString()));
+            if (inFlight.putIfAbsent(key, created) == null) {
+                fetchers.execute(() -> fetch(key, created, target));
+                return created;
+            }
+            created.removeSpool();
+        }
+    }
+
+    private void fetch(Key key, BlobFetch fetch, MirrorTarget target) {
+        try (UpstreamClient.Answer answer = target.client().blob("GET", target.remote(), key.digest())) {
+            fetch.started(answer.contentLength());
+            InputStream content = new SpoolingStream(new VerifyingInputStream(answer.body(), key.digest(),
+                    answer.contentLength()), fetch);
+            if (options.view().put().isPresent() && !options.readOnly().get()) {
+                options.view().put().get().put(key.repo(), key.digest(), content);
+                content.transferTo(OutputStream.nullOutputStream()); // -1 even from a backend that stopped at the size
+            } else {
+                content.transferTo(OutputStream.nullOutputStream()); // served, not cached
+            }
+        } catch (IOException | RuntimeException e) {
+            IOException failure = e instanceof IOException io ? io : new IOException(e);
+            fetch.failed(failure);
+            options.logger().log(Level.WARNING, "mirror: fetching " + key.digest() + " for " + key.repo() + " from "
+                    + target.upstream().name() + " failed: " + e.getMessage());
+        } finally {
+            fetch.failed(new IOException("the fetch ended before the blob did")); // a no-op once finished
+            inFlight.remove(key, fetch);
+            fetch.removeSpool();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.core;
+
+import dev.berth.registry.api.Repository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+
+/**
+ * The registry's upstreams (a pull-through cache of each): which one a request's name means,
+ * the cached namespaces pushes may not enter, and the expiry the online collector applies.
+ */
+final class Mirrors {
+    static final Mirrors NONE = new Mirrors();
+
+    private final Map<String, UpstreamClient> byName = new LinkedHashMap<>();
+    private final Optional<UpstreamClient> fallback;
+    private final ScheduledExecutorService watchdog;
+    private final ExecutorService fetchers;
+    private final Optional<Path> spoolDirectory;
+    private MirroredBlobs blobs;
+    private MirroredManifests manifests;
+
+    private Mirrors() {
+        this.fallback = Optional.empty();
+        this.watchdog = null;
+        this.fetchers = null;
+        this.spoolDirectory = Optional.empty();
+    }
+
+    Mirrors(List<Upstream> upstreams) {
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("berth-mirror-watchdog"));
+        this.fetchers = Executors.newCachedThreadPool(daemon("berth-mirror-fetch"));
+        for (Upstream upstream : upstreams) {
+            if (byName.put(upstream.name(), new UpstreamClient(upstream, watchdog)) != null) {
+                throw new IllegalArgumentException("two upstreams are named " + upstream.name());
+            }
+        }
+        List<UpstreamClient> defaults = byName.values().stream().filter(c -> c.upstream.isDefault()).toList();
+        if (defaults.size() > 1) {
+            throw new IllegalArgumentException("only one upstream may be the default: "
+                    + defaults.stream().map(c -> c.upstream.name()).toList());
+        }
+        this.fallback = defaults.stream().findFirst();
+        this.spoolDirectory = Optional.of(spoolDirectory());
+    }
+
+    /** Completes construction once the options exist (the routes need them). */
+    Mirrors attach(RegistryOptions options) {
+        if (!byName.isEmpty()) {
+            this.blobs = new MirroredBlobs(options, spoolDirectory.orElseThrow(), fetchers);
+            this.manifests = new MirroredManifests(options);
+        }
+        return this;
+    }
+
+    boolean isEmpty() {
+        return byName.isEmpty();
+    }
+
+    MirroredBlobs blobs() {
+        return blobs;
+    }
+
+    MirroredManifests manifests() {
+        return manifests;
+    }
+
+    /**
+     * The mirror a request for {@code name} (with containerd's {@code ns}) means: the upstream
+     * {@code ns} names, the one {@code name} starts with, or the default one.
+     */
+    Optional<MirrorTarget> resolve(String name, Optional<String> ns) {
+        if (byName.isEmpty()) {
+            return Optional.empty();
+        }
+        if (ns.isPresent() && byName.containsKey(ns.get())) {
+            return Optional.of(target(byName.get(ns.get()), name, MirrorTarget.Mode.NAMESPACE));
+        }
+        int slash = name.indexOf('/');
+        if (slash > 0 && byName.containsKey(name.substring(0, slash))) {
+            return Optional.of(target(byName.get(name.substring(0, slash)), name.substring(slash + 1),
+                    MirrorTarget.Mode.PREFIX));
+        }
+        return fallback.map(client -> target(client, name, MirrorTarget.Mode.DEFAULT))
+                .filter(MirrorTarget::allowed);
+    }
+
+    private static MirrorTarget target(UpstreamClient client, String name, MirrorTarget.Mode mode) {
+        Upstream upstream = client.upstream;
+        String remote = upstream.library() && name.indexOf('/') < 0 ? "library/" + name : name;
+        Repository local = Names.repository(upstream.name() + "/" + remote);
+        boolean allowed = Globs.repositories(upstream.repositories()).test(Names.repository(remote));
+        return new MirrorTarget(client, remote, local, mode, allowed);
+    }
+
+    /** {@code retention} with each upstream's expiry first: its tags go once neither pushed nor pulled for that long. */
+    Retention withExpiry(Retention retention) {
+        if (byName.isEmpty()) {
+            return retention;
+        }
+        List<RetentionRule> expiry = byName.values().stream().map(c -> c.upstream).map(u -> new RetentionRule(
+                "mirror " + u.name(), repo -> repo.name().startsWith(u.name() + "/"), OptionalInt.empty(), List.of(),
+                Optional.of(u.expireAfter()), Optional.of(u.expireAfter()), List.of(), Optional.of(u.expireAfter())))
+                .toList();
+        return () -> {
+            List<RetentionRule> rules = new ArrayList<>(expiry);
+            rules.addAll(retention.current());
+            return rules;
+        };
+    }
+
+    List<UpstreamStats> stats() {
+        return byName.values().stream().map(c -> c.counts.snapshot(c.upstream.name())).toList();
+    }
+
+    /** A directory of this process for downloads in progress; those of processes no longer running are removed. */
+    private static Path spoolDirectory() {
+        try {
+            Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+            String prefix = "berth-mirror-";
+            try (Stream<Path> old = Files.list(temp)) {
+                old.filter(p -> p.getFileName().toString().startsWith(prefix)).filter(Mirrors::ownerGone)
+                        .forEach(Mirrors::removeTree);
+            }
+            Path mine = temp.resolve(prefix + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Files.createDirectories(mine);
+            mine.toFile().deleteOnExit();
+            return mine;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the mirror's spool directory", e);
+        }
+    }
+
+    private static boolean ownerGone(Path spool) {
+        String[] parts = spool.getFileName().toString().split("-");
+        try {
+            return parts.length < 4 || ProcessHandle.of(Long.parseLong(parts[2])).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void removeTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // another process's leftovers: tried again at the next start
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

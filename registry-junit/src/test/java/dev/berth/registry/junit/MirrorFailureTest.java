@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.junit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Repository;
+import dev.berth.registry.core.Registry;
+import dev.berth.registry.core.Upstream;
+import dev.berth.registry.core.UpstreamStats;
+import dev.berth.registry.core.testing.Fault;
+import dev.berth.registry.spi.NotFoundException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What each anchor registry's proxy gets wrong, against an upstream in this JVM that misbehaves on purpose. */
+class MirrorFailureTest {
+    private static Registry mirrorOf(TestRegistry upstream, Duration freshFor) {
+        return Registry.builder().mirror(Upstream.of("up", upstream.uri()).freshFor(freshFor)).build();
+    }
+
+    @Test
+    @DisplayName("16 concurrent cold pulls of one blob make exactly one upstream GET, and each client gets the blob")
+    void oneUpstreamFetchPerDigest() throws Exception {
+        Registry slow = Registry.builder().journal()
+                .fault(Fault.on("end-2").method("GET").latency(Duration.ofMillis(300))).build();
+        try (TestRegistry upstream = TestRegistry.start(slow);
+             TestRegistry mirror = TestRegistry.start(mirrorOf(upstream, Duration.ofMinutes(5)))) {
+            byte[] content = new byte[4 << 20];
+            new java.util.Random(7).nextBytes(content);
+            Digest digest = Requests.pushBlob(upstream, "team/big", content);
+            ExecutorService clients = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<HttpResponse<byte[]>>> pulls = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    pulls.add(clients.submit(() -> Requests.send(mirror, "GET", "/v2/up/team/big/blobs/" + digest, null)));
+                }
+                for (Future<HttpResponse<byte[]>> pull : pulls) {
+                    HttpResponse<byte[]> got = pull.get();
+                    assertEquals(200, got.statusCode());
+                    assertArrayEquals(content, got.body());
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(1, upstream.journal().matching(e -> e.route().equals("end-2") && e.method().equals("GET")).size(),
+                    "one upstream GET for 16 clients");
+        }
+    }
+
+    @Test
+    @DisplayName("upstream 429 on a stale tag: the cached copy is served with a Warning, and Retry-After is honoured")
+    void staleOnTooManyRequests() throws Exception {
+        Registry limited = Registry.builder().journal()
+                .fault(Fault.on("end-3").method("HEAD").tooManyRequests(Duration.ofSeconds(60))).build();
+        try (TestRegistry upstream = TestRegistry.start(limited);
+             TestRegistry mirror = TestRegistry.start(mirrorOf(upstream, Duration.ofMillis(1)))) {
+            PushedImage image = upstream.fixtures().image("team/app:v1", 100);
+            assertEquals(200, Requests.send(mirror, "GET", "/v2/up/team/app/manifests/v1", null).statusCode());
+            for (int pull = 1; pull <= 3; pull++) {
+                HttpResponse<byte[]> stale = Requests.send(mirror, "GET", "/v2/up/team/app/manifests/v1", null);
+                assertEquals(200, stale.statusCode(), "pull " + pull);
+                assertArrayEquals(image.manifest(), stale.body());
+                String warning = stale.headers().firstValue("Warning").orElse("");
+                assertTrue(warning.startsWith("110 - \"Response is Stale"), "pull " + pull + ": " + warning);
+            }
+            assertEquals(1, upstream.journal().matching(e -> e.method().equals("HEAD")).size(),
+                    "after the 429 nothing more is asked until Retry-After has passed");
+            UpstreamStats stats = mirror.registry().upstreamStats().get(0);
+            assertEquals(3, stats.staleServed());
+            assertEquals(1, stats.rateLimited());
+        }
+    }
+
+    @Test
+    @DisplayName("nothing cached and the upstream failing: 502 for a 5xx, 429 with Retry-After for its 429")
+    void coldFailures() throws Exception {
+        Registry failing = Registry.builder()
+                .fault(Fault.on("end-3").repository("team/down").status(503))
+                .fault(Fault.on("end-3").repository("team/busy").tooManyRequests(Duration.ofSeconds(7))).build();
+        try (TestRegistry upstream = TestRegistry.start(failing);
+             TestRegistry mirror = TestRegistry.start(mirrorOf(upstream, Duration.ofMinutes(5)))) {
+            HttpResponse<byte[]> down = Requests.send(mirror, "GET", "/v2/up/team/down/manifests/v1", null);
+            assertEquals(502, down.statusCode());
+            assertTrue(Requests.text(down).contains("answered 503"), Requests.text(down));
+            HttpResponse<byte[]> busy = Requests.send(mirror, "GET", "/v2/up/team/busy/manifests/v1", null);
+            assertEquals(429, busy.statusCode());
+            assertTrue(Requests.text(busy).contains("TOOMANYREQUESTS"), Requests.text(busy));
+            assertEquals("7", busy.headers().firstValue("Retry-After").orElse(""));
+        }
+    }
+
+    @Test
+    @DisplayName("a client that hangs up mid-blob does not abort the download: the blob is cached anyway")
+    void hangUpMidBlob() throws Exception {
+        GatedBlobs gated = new GatedBlobs(64 * 1024);
+        Registry held = Registry.builder().journal().blobHandler(gated).build();
+        try (TestRegistry upstream = TestRegistry.start(held);
+             TestRegistry mirror = TestRegistry.start(mirrorOf(upstream, Duration.ofMinutes(5)))) {
+            byte[] content = new byte[1 << 20];
+            new java.util.Random(3).nextBytes(content);
+            Digest digest = Requests.pushBlob(upstream, "team/app", content);
+            String path = "/v2/up/team/app/blobs/" + digest;
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mirror.port())) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes());
+                InputStream in = socket.getInputStream();
+                assertTrue(new String(in.readNBytes(12)).startsWith("HTTP/1.1 200"));
+                in.readNBytes(32 * 1024); // the first bytes arrived: hang up while the rest is held upstream
+            }
+            gated.open();
+            Repository cached = Repository.parse("up/team/app");
+            boolean stored = false;
+            for (int i = 0; i < 500 && !stored; i++) { // the download finishes on its own thread
+                try (InputStream in = mirror.registry().storage().blobs().get(cached, digest)) {
+                    stored = true;
+                    assertArrayEquals(content, in.readAllBytes());
+                } catch (NotFoundException e) {
+                    Thread.sleep(10);
+                }
+            }
+            assertTrue(stored, "the blob was cached after the client hung up");
+            assertEquals(1, upstream.journal().matching(e -> e.route().equals("end-2")).size());
+        }
+    }
+
+    @Test
+    @DisplayName("an upstream sending other bytes than the digest: the client never gets a whole body, nothing is cached")
+    void wrongBytesAreNeverCached() throws Exception {
+        GatedBlobs corrupting = new GatedBlobs(-1).corrupting();
+        try (TestRegistry upstream = TestRegistry.start(Registry.builder().blobHandler(corrupting).build());
+             TestRegistry mirror = TestRegistry.start(mirrorOf(upstream, Duration.ofMinutes(5)))) {
+            byte[] content = new byte[200_000];
+            new java.util.Random(5).nextBytes(content);
+            Digest digest = Requests.pushBlob(upstream, "team/app", content);
+            String answer = Requests.raw(mirror, "GET", "/v2/up/team/app/blobs/" + digest, null);
+            int body = answer.indexOf("\r\n\r\n");
+            assertFalse(answer.startsWith("HTTP/1.1 200") && answer.length() - body - 4 >= content.length,
+                    "a whole body of wrong bytes reached the client");
+            assertThrows(NotFoundException.class,
+                    () -> mirror.registry().storage().blobs().get(Repository.parse("up/team/app"), digest).close());
+        }
+    }
+}
