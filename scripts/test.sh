@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README.md and .ci/run both call it): installs the real clients the
-# integration tests drive (Debian's skopeo, podman and docker.io, and curl for README's tour)
+# integration tests drive (Debian's skopeo, podman, docker.io and docker-registry, and curl for README's tour)
 # when they are missing, then runs every module's tests, including the *IT tests that start the
 # packaged server, and checks that the build's output is clean.
 set -euo pipefail
@@ -10,7 +10,9 @@ missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v curl >/dev/null 2>&1 || missing+=(curl)  # README's tour, run by ReadmeTourIT
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)  # DockerPolicyIT's private daemon
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)  # DockerPolicyIT's and MirrorIT's private daemon
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)  # MirrorIT's upstream (CNCF distribution)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)  # its htpasswd file
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

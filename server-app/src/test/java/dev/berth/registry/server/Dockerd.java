@@ -29,7 +29,8 @@ final class Dockerd implements AutoCloseable {
         this.log = log;
     }
 
-    static Dockerd start(Path dir) throws IOException, InterruptedException {
+    /** @param options more daemon options, e.g. {@code --registry-mirror URL} */
+    static Dockerd start(Path dir, String... options) throws IOException, InterruptedException {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new AssertionError("the Docker daemon tests run as root (as CI does): dockerd needs it");
         }
@@ -37,10 +38,12 @@ final class Dockerd implements AutoCloseable {
         Path log = dir.resolve("dockerd.log");
         Process p;
         try {
-            p = new ProcessBuilder("dockerd", "--storage-driver", "vfs", "--iptables=false", "--bridge=none",
-                    "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
-                    "--pidfile", dir.resolve("dockerd.pid").toString(), "-H", "unix://" + socket)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new ArrayList<>(List.of("dockerd", "--storage-driver", "vfs", "--iptables=false",
+                    "--bridge=none", "--data-root", dir.resolve("data").toString(), "--exec-root",
+                    dir.resolve("exec").toString(), "--pidfile", dir.resolve("dockerd.pid").toString(), "-H",
+                    "unix://" + socket));
+            command.addAll(List.of(options));
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new AssertionError("dockerd is not installed: run the tests with `bash scripts/test.sh`, which installs"
                     + " docker.io", e);

@@ -116,6 +116,13 @@ public final class Main implements Callable<Integer> {
             + "re-read when it changes, keeping the rules loaded before if the new file is broken.")
     Path policy;
 
+    @Option(names = "--mirror", paramLabel = "[NAME=]URL", split = ",", description = "Mirror this registry (a pull-through"
+            + " cache) under NAME/, by default its host (docker.io for Docker Hub); the first is the default for plain names.")
+    List<String> mirror = new ArrayList<>();
+
+    @Option(names = "--mirrors", paramLabel = "FILE", description = "YAML list of upstreams to mirror, with credentials and limits.")
+    Path mirrors;
+
     @Option(names = "--token-service", defaultValue = "berth", description = "The token audience, service= in challenges (default: ${DEFAULT-VALUE}).")
     String tokenService;
 
@@ -278,6 +285,7 @@ public final class Main implements Callable<Integer> {
                         Optional.ofNullable(tlsSelfSigned), dataDir.resolve("tls")),
                 Optional.ofNullable(adminAddress).map(a -> Settings.Admin.parse(a, Optional.ofNullable(adminTokenFile))),
                 new Settings.Events(webhooks, webhookQueue, Settings.duration("--webhook-max-backoff", webhookMaxBackoff)),
-                noRequestLog ? "off" : accessLog, readOnly, !noReferrers, Optional.ofNullable(policy));
+                noRequestLog ? "off" : accessLog, readOnly, !noReferrers, Optional.ofNullable(policy),
+                new Settings.Mirroring(mirror, Optional.ofNullable(mirrors)));
     }
 }

@@ -65,6 +65,8 @@ final class Serve {
                 .uploadSessionIdle(limits.uploadIdle())
                 .uploadExpiry(limits.uploadExpiry());
         access.ifPresent(builder::access);
+        List<dev.berth.registry.core.Upstream> upstreams = settings.mirroring().upstreams();
+        upstreams.forEach(builder::mirror);
         blobs.ifPresent(builder::blobHandler);
         Optional<RepositoryPolicy> policy = Optional.empty();
         if (settings.policy().isPresent()) {
@@ -105,6 +107,8 @@ final class Serve {
             out.println("Berth warning: listening on " + host + " without authentication: anyone who can reach this"
                     + " machine may push and delete; give --htpasswd (or --auth token) or bind --host 127.0.0.1");
         }
+        upstreams.forEach(u -> out.println("Berth mirrors " + u.url() + " under " + u.name() + "/"
+                + (u.isDefault() ? " (and plain names this registry does not hold)" : "")));
         String reach = access.isEmpty() && listen.host().isEmpty()
                 ? "; this machine only, as no authentication is set: --host 0.0.0.0 to listen beyond it" : "";
         out.println("Berth listening on " + (tls.isPresent() ? "https" : "http") + "://"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.server.cli;
 
+import dev.berth.registry.core.Upstream;
+import dev.berth.registry.server.mirror.MirrorFile;
 import dev.berth.registry.server.auth.AuthSettings;
 import dev.berth.registry.spi.StorageConfig;
 import java.net.URI;
@@ -13,7 +15,7 @@ import java.util.Optional;
 /** Everything the server is started with, parsed and checked: what {@link Serve} needs and nothing of picocli. */
 record Settings(Listen listen, StorageSettings storage, Limits limits, Collection gc, AuthSettings auth,
                 TlsSettings tls, Optional<Admin> admin, Events events, String accessLog, boolean readOnly,
-                boolean referrers, Optional<Path> policy) {
+                boolean referrers, Optional<Path> policy, Mirroring mirroring) {
     Settings {
         if (!List.of("text", "json", "ncsa", "off").contains(accessLog)) {
             throw new IllegalArgumentException("--access-log must be text, json, ncsa or off, not " + accessLog);
@@ -23,6 +25,25 @@ record Settings(Listen listen, StorageSettings storage, Limits limits, Collectio
     /** @param host empty: loopback without authentication, every interface with it */
     record Listen(Optional<String> host, int port, Duration readTimeout, Duration headerTimeout, int maxHeaderBytes,
                   long minUploadRate, boolean sendfile) {
+    }
+
+    /** The upstreams given by {@code --mirror} flags (the first the default for plain names) and the {@code --mirrors} file. */
+    record Mirroring(List<String> flags, Optional<Path> file) {
+        Mirroring {
+            flags = List.copyOf(flags);
+        }
+
+        List<Upstream> upstreams() throws java.io.IOException {
+            List<Upstream> all = new java.util.ArrayList<>();
+            for (int i = 0; i < flags.size(); i++) {
+                Upstream flagged = MirrorFile.fromFlag(flags.get(i));
+                all.add(i == 0 ? flagged.asDefault() : flagged);
+            }
+            if (file.isPresent()) {
+                all.addAll(MirrorFile.load(file.get()));
+            }
+            return all;
+        }
     }
 
     record Limits(int maxManifestBytes, int maxUploadsPerClient, Duration uploadIdle, Duration uploadExpiry) {

@@ -4,6 +4,7 @@ package dev.berth.registry.server.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Registry;
+import dev.berth.registry.core.UpstreamStats;
 import dev.berth.registry.core.StorageObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -112,6 +113,32 @@ public final class Observability {
         Gauge.builder("berth.read.only", registry, r -> r.isReadOnly() ? 1 : 0)
                 .description("1 while the registry is in read-only mode").register(meters);
         new JettyServerThreadPoolMetrics(jettyThreads, List.of()).bindTo(meters);
+        for (UpstreamStats initial : registry.upstreamStats()) {
+            String name = initial.upstream();
+            java.util.function.Function<java.util.function.ToLongFunction<UpstreamStats>,
+                    java.util.function.ToDoubleFunction<Registry>> of = field -> r -> r.upstreamStats().stream()
+                    .filter(s -> s.upstream().equals(name)).mapToLong(field).sum();
+            mirrorCounter("berth.mirror.upstream.requests", registry, name, of.apply(UpstreamStats::manifestGets),
+                    "kind", "manifest-get");
+            mirrorCounter("berth.mirror.upstream.requests", registry, name, of.apply(UpstreamStats::manifestHeads),
+                    "kind", "manifest-head");
+            mirrorCounter("berth.mirror.upstream.requests", registry, name, of.apply(UpstreamStats::blobGets),
+                    "kind", "blob-get");
+            mirrorCounter("berth.mirror.upstream.requests", registry, name, of.apply(UpstreamStats::tokenRequests),
+                    "kind", "token");
+            mirrorCounter("berth.mirror.upstream.rate.limited", registry, name, of.apply(UpstreamStats::rateLimited));
+            mirrorCounter("berth.mirror.upstream.failures", registry, name, of.apply(UpstreamStats::failures));
+            mirrorCounter("berth.mirror.stale.served", registry, name, of.apply(UpstreamStats::staleServed));
+            mirrorCounter("berth.mirror.hits", registry, name, of.apply(UpstreamStats::hits));
+        }
+    }
+
+    private void mirrorCounter(String metric, Registry registry, String upstream,
+                               java.util.function.ToDoubleFunction<Registry> value, String... tags) {
+        List<String> all = new java.util.ArrayList<>(List.of("upstream", upstream));
+        all.addAll(List.of(tags));
+        io.micrometer.core.instrument.FunctionCounter.builder(metric, registry, value).tags(all.toArray(String[]::new))
+                .register(meters);
     }
 
     /** Counts every collection pass's results. */

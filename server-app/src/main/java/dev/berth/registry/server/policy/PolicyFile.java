@@ -2,10 +2,6 @@
 package dev.berth.registry.server.policy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.registry.core.Globs;
 import dev.berth.registry.core.ImmutableTags;
 import dev.berth.registry.core.Quota;
@@ -67,42 +63,12 @@ record PolicyFile(@JsonProperty("immutable-tags") List<ImmutableRule> immutableT
     }
 
     static PolicyFile load(Path file) throws IOException {
-        YAMLMapper yaml = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY).build(); // repositories: prod/** is a list of one
-        PolicyFile policy;
-        try {
-            com.fasterxml.jackson.databind.JsonNode tree = yaml.readTree(file.toFile());
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                return new PolicyFile(List.of(), List.of(), List.of()); // empty, or comments only: no rules
-            }
-            policy = yaml.treeToValue(tree, PolicyFile.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' at " + where(e)
-                    + "; known keys: " + e.getKnownPropertyIds(), e);
-        } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + " at " + where(e), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not valid YAML: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        }
+        PolicyFile policy = StrictYaml.read(file, PolicyFile.class)
+                .orElseGet(() -> new PolicyFile(List.of(), List.of(), List.of())); // empty, or comments only: no rules
         policy.immutable(file); // compiles every glob and size now, so that a bad one is reported with the file
         policy.quotas(file);
         policy.retention(file);
         return policy;
-    }
-
-    /** Where in the file a mapping error is, as a reader names it: {@code immutable-tags[0].tagz}. */
-    private static String where(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.length() > 0 ? "." : "").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.length() > 0 ? path.toString() : "the top";
     }
 
     /** The immutable-tags rules, the first that applies naming a refusal. */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.berth.registry.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server as a pull-through cache of Debian's docker-registry (CNCF distribution)
+ * behind htpasswd, pulled through by skopeo and by dockerd's registry-mirrors.
+ */
+class MirrorIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void skopeoAndDockerdPullThroughTheCacheOfAnAuthenticatedDistribution() throws Exception {
+        Skopeo.requireInstalled();
+        OciLayouts layout = new OciLayouts(dir.resolve("layout"));
+        layout.tag(layout.image("amd64", 2, 40_000, 21), OciLayouts.MANIFEST, "app");
+        Skopeo skopeo = new Skopeo(Files.createDirectories(dir.resolve("skopeo")));
+        Files.writeString(dir.resolve("secret"), "s3cret\n");
+        try (Distribution upstream = Distribution.start(Files.createDirectories(dir.resolve("distribution")), "mirror",
+                "s3cret")) {
+            String up = "127.0.0.1:" + upstream.port();
+            for (String name : List.of("team/app:v1", "library/app:v1")) {
+                skopeo.run("copy", "--dest-tls-verify=false", "--dest-creds", "mirror:s3cret",
+                        "oci:" + layout.root() + ":app", "docker://" + up + "/" + name);
+            }
+            String upstreamDigest = skopeo.run("inspect", "--tls-verify=false", "--creds", "mirror:s3cret",
+                    "--format", "{{.Digest}}", "docker://" + up + "/team/app:v1").strip();
+            Path mirrors = Files.writeString(dir.resolve("mirrors.yaml"), """
+                    upstreams:
+                      - name: dist
+                        url: http://%s
+                        default: true
+                        credentials:
+                          username: mirror
+                          password-file: %s
+                    """.formatted(up, dir.resolve("secret")));
+            try (ServerProcess berth = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                    "--mirrors", mirrors.toString(), "--admin-address", "127.0.0.1:0")) {
+                String host = berth.uri().getHost() + ":" + berth.uri().getPort();
+                assertTrue(berth.output().contains("Berth mirrors http://" + up + " under dist/"), berth.output());
+                String viaMirror = skopeo.run("inspect", "--tls-verify=false", "--format", "{{.Digest}}",
+                        "docker://" + host + "/dist/team/app:v1").strip();
+                assertEquals(upstreamDigest, viaMirror, "the manifest is the upstream's, byte for byte");
+                skopeo.run("copy", "--src-tls-verify=false", "docker://" + host + "/dist/team/app:v1",
+                        "oci:" + dir.resolve("pulled") + ":app");
+                assertTrue(berth.output().isEmpty() || !berth.output().contains("ERROR"), berth.output());
+
+                try (Dockerd docker = Dockerd.start(Files.createDirectories(dir.resolve("docker")),
+                        "--registry-mirror", "http://" + host)) {
+                    // a Docker Hub name: dockerd asks its mirror first, and nothing else is reachable here
+                    docker.ok("pull", "app:v1");
+                    String id = docker.ok("image", "inspect", "--format", "{{.Id}}", "app:v1").strip();
+                    assertTrue(id.startsWith("sha256:"), id);
+                }
+                String metrics = OperationsIT.scrape(GcIT.adminUri(berth));
+                String gets = "berth_mirror_upstream_requests_total{kind=\"manifest-get\",upstream=\"dist\"}";
+                assertTrue(OperationsIT.sample(metrics, gets) >= 2, metrics.lines().filter(l -> l.contains("mirror"))
+                        .toList().toString());
+            }
+        }
+    }
+}
