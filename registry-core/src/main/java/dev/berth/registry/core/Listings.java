@@ -121,6 +121,10 @@ final class Listings {
         }
         Optional<String> artifactType = ex.query("artifactType").filter(s -> !s.isEmpty());
         List<Descriptor> referrers = options.view().manifests().referrers(repo, subject);
+        if (ex.mirror.isPresent() && (referrers.isEmpty() || ex.mirror.get().mode() != MirrorTarget.Mode.DEFAULT)
+                && MirroredReferrers.served(ex, ex.mirror.get(), subject, artifactType)) {
+            return;
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("schemaVersion", 2);
         body.put("mediaType", MediaType.OCI_INDEX.value());

@@ -137,13 +137,15 @@ final class MirroredBlobs {
                     answer.contentLength()), fetch);
             if (options.view().put().isPresent() && !options.readOnly().get()) {
                 options.view().put().get().put(key.repo(), key.digest(), content);
-                content.transferTo(OutputStream.nullOutputStream()); // -1 even from a backend that stopped at the size
-            } else {
-                content.transferTo(OutputStream.nullOutputStream()); // served, not cached
             }
+            content.transferTo(OutputStream.nullOutputStream()); // served, not cached; or -1 after a put that stopped at the size
+            fetch.settled();
         } catch (IOException | RuntimeException e) {
-            IOException failure = e instanceof IOException io ? io : new IOException(e);
-            fetch.failed(failure);
+            if (fetch.isVerified()) {
+                fetch.settled(); // the bytes are right: the clients get them, the cache does not
+            } else {
+                fetch.failed(e instanceof IOException io ? io : new IOException(e));
+            }
             options.logger().log(Level.WARNING, "mirror: fetching " + key.digest() + " for " + key.repo() + " from "
                     + target.upstream().name() + " failed: " + e.getMessage());
         } finally {

@@ -114,7 +114,7 @@ final class Router {
             }
             Exchange exchange = new Exchange(request, response, dispatch.params);
             String routeId = matched.id();
-            exchange.mirror = mirror.filter(m -> routeId.equals("end-2") || routeId.equals("end-3"));
+            exchange.mirror = mirror.filter(m -> List.of("end-2", "end-3", "end-12").contains(routeId));
             request.setAttribute(ROUTE, matched.id());
             if (dispatch.params.containsKey("name")) {
                 request.setAttribute(REPOSITORY, dispatch.params.get("name"));

@@ -26,7 +26,7 @@ final class SpoolingStream extends FilterInputStream {
         if (n > 0) {
             fetch.append(b, off, n);
         } else if (n < 0) {
-            fetch.finished(); // -1 comes only after the digest matched
+            fetch.verified(); // -1 comes only after the digest matched
         }
         return n;
     }

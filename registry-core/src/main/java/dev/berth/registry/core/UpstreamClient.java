@@ -75,6 +75,14 @@ final class UpstreamClient {
         return send(method, "/v2/" + repository + "/blobs/" + digest, repository, "*/*");
     }
 
+    /** The upstream's referrers of {@code subject}, filtered by {@code artifactType} if given. */
+    Answer referrers(String repository, Digest subject, java.util.Optional<String> artifactType) throws IOException {
+        String query = artifactType.map(t -> "?artifactType=" + java.net.URLEncoder.encode(t,
+                java.nio.charset.StandardCharsets.UTF_8)).orElse("");
+        return send("GET", "/v2/" + repository + "/referrers/" + subject + query, repository,
+                "application/vnd.oci.image.index.v1+json");
+    }
+
     private Answer send(String method, String path, String repository, String accept) throws IOException {
         String scope = "repository:" + repository + ":pull";
         budget.acquire();

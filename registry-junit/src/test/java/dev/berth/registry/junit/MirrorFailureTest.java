@@ -69,6 +69,7 @@ class MirrorFailureTest {
              TestRegistry mirror = TestRegistry.start(mirrorOf(upstream, Duration.ofMillis(1)))) {
             PushedImage image = upstream.fixtures().image("team/app:v1", 100);
             assertEquals(200, Requests.send(mirror, "GET", "/v2/up/team/app/manifests/v1", null).statusCode());
+            Thread.sleep(5); // past the 1 ms freshness interval
             for (int pull = 1; pull <= 3; pull++) {
                 HttpResponse<byte[]> stale = Requests.send(mirror, "GET", "/v2/up/team/app/manifests/v1", null);
                 assertEquals(200, stale.statusCode(), "pull " + pull);

@@ -80,11 +80,13 @@ class MirrorTest {
             assertEquals(200, Requests.send(quick, "GET", "/v2/up/team/app/manifests/" + image.digest(), null)
                     .statusCode());
             assertEquals(0, upstream.journal().entries().size(), "by digest: " + upstream.journal().entries());
+            Thread.sleep(5); // past the 1 ms freshness interval
             assertEquals(200, Requests.send(quick, "GET", "/v2/up/team/app/manifests/v1", null).statusCode());
             assertEquals(1, upstreamRequests("end-3", "HEAD"));
             assertEquals(0, upstreamRequests("end-3", "GET"), "the digest did not change: nothing fetched");
 
             PushedImage next = upstream.fixtures().image("team/app:v1", 200); // the tag moves upstream
+            Thread.sleep(5);
             HttpResponse<byte[]> moved = Requests.send(quick, "GET", "/v2/up/team/app/manifests/v1", null);
             assertArrayEquals(next.manifest(), moved.body(), "a moved tag is fetched again");
         }
@@ -149,6 +151,20 @@ class MirrorTest {
     }
 
     @Test
+    @DisplayName("referrers are the upstream's list, and each referrer is then pulled through the cache")
+    void referrersThroughTheCache() throws Exception {
+        PushedImage image = upstream.fixtures().image("team/app:v1", 100);
+        PushedImage signature = upstream.fixtures().artifact("team/app", image.digest(), "application/example.sig",
+                "signed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<byte[]> list = Requests.send(mirror, "GET", "/v2/up/team/app/referrers/" + image.digest(), null);
+        assertEquals(200, list.statusCode());
+        assertTrue(Requests.text(list).contains(signature.digest().toString()), Requests.text(list));
+        HttpResponse<byte[]> got = Requests.send(mirror, "GET", "/v2/up/team/app/manifests/" + signature.digest(), null);
+        assertArrayEquals(signature.manifest(), got.body());
+        assertEquals(1, upstreamRequests("end-12", "GET"));
+    }
+
+    @Test
     @DisplayName("what the upstream does not have is MANIFEST_UNKNOWN / BLOB_UNKNOWN, and nothing is cached")
     void unknownUpstream() throws Exception {
         HttpResponse<byte[]> manifest = Requests.send(mirror, "GET", "/v2/up/team/none/manifests/v1", null);
@@ -159,5 +175,15 @@ class MirrorTest {
         assertEquals(404, blob.statusCode());
         assertTrue(Requests.text(blob).contains("BLOB_UNKNOWN"), Requests.text(blob));
         assertTrue(mirror.registry().storage().manifests().repositories(java.util.Optional.empty(), 10).items().isEmpty());
+    }
+
+    @Test
+    @DisplayName("the upstream's 404 for a blob reaches every client as BLOB_UNKNOWN, never as the end of the download (200 times)")
+    void unknownBlobIsAlwaysUnknown() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Digest missing = Digest.sha256(new byte[] {(byte) i, 7});
+            HttpResponse<byte[]> blob = Requests.send(mirror, "GET", "/v2/up/team/none/blobs/" + missing, null);
+            assertEquals(404, blob.statusCode(), "request " + i + ": " + Requests.text(blob));
+        }
     }
 }

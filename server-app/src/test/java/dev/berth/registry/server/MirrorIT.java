@@ -68,4 +68,40 @@ class MirrorIT {
             }
         }
     }
+
+    @Test
+    void tokenFlowOfABerthUpstreamLogsInOncePerScope() throws Exception {
+        Skopeo.requireInstalled();
+        OciLayouts layout = new OciLayouts(dir.resolve("layout"));
+        layout.tag(layout.image("amd64", 3, 30_000, 31), OciLayouts.MANIFEST, "app");
+        Skopeo skopeo = new Skopeo(Files.createDirectories(dir.resolve("skopeo")));
+        Process hash = new ProcessBuilder("htpasswd", "-Bbn", "mirror", "s3cret").start();
+        Path users = Files.writeString(dir.resolve("htpasswd"), new String(hash.getInputStream().readAllBytes()));
+        assertEquals(0, hash.waitFor());
+        Files.writeString(dir.resolve("secret"), "s3cret");
+        try (ServerProcess upstream = ServerProcess.start(List.of(), "--data-dir", dir.resolve("up").toString(),
+                "--auth", "token", "--htpasswd", users.toString())) {
+            String up = upstream.uri().getHost() + ":" + upstream.uri().getPort();
+            skopeo.run("copy", "--dest-tls-verify=false", "--dest-creds", "mirror:s3cret", "oci:" + layout.root() + ":app",
+                    "docker://" + up + "/team/app:v1");
+            Path mirrors = Files.writeString(dir.resolve("mirrors.yaml"), """
+                    upstreams:
+                      - name: berth
+                        url: http://%s
+                        credentials: {username: mirror, password-file: %s}
+                    """.formatted(up, dir.resolve("secret")));
+            try (ServerProcess mirror = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
+                    "--mirrors", mirrors.toString(), "--admin-address", "127.0.0.1:0")) {
+                String host = mirror.uri().getHost() + ":" + mirror.uri().getPort();
+                skopeo.run("copy", "--src-tls-verify=false", "docker://" + host + "/berth/team/app:v1",
+                        "oci:" + dir.resolve("pulled") + ":app");
+                String metrics = OperationsIT.scrape(GcIT.adminUri(mirror));
+                assertEquals(1, OperationsIT.sample(metrics,
+                        "berth_mirror_upstream_requests_total{kind=\"token\",upstream=\"berth\"}"),
+                        "one token for the manifest and its four blobs");
+                assertEquals(4, OperationsIT.sample(metrics,
+                        "berth_mirror_upstream_requests_total{kind=\"blob-get\",upstream=\"berth\"}"));
+            }
+        }
+    }
 }
