@@ -15,15 +15,13 @@ import java.util.Optional;
  * One download of a blob from an upstream, shared by every client asking for it meanwhile: the
  * fetching thread appends verified bytes to a spool file, and each client tails that file at
  * its own pace, so a slow or vanished client neither slows nor aborts the download. Only bytes
- * the digest check let through reach the spool, and the readers get the last of them once the
- * storage has the blob.
+ * the digest check let through reach the spool; with the size known, the last of them arrive
+ * only once the digest matched. The storage commits after that, off the clients' path.
  */
 final class BlobFetch {
     private final Path spool;
     private final FileChannel writer;
-    private long written;
-    private long visible; // one append behind written until settled: the last bytes wait for the storage
-    private boolean verified;
+    private long visible;
     private long size = -2; // -2: headers not yet in; -1: upstream gave no length
     private boolean done;
     private IOException failure;
@@ -47,29 +45,19 @@ final class BlobFetch {
             writer.write(buffer);
         }
         synchronized (this) {
-            visible = written;
-            written += len;
+            visible += len;
             notifyAll();
         }
     }
 
-    /** Every byte arrived and the digest matched. */
+    /** Every byte arrived and the digest matched: the readers may finish, while the storage commits. */
     synchronized void verified() {
-        verified = true;
+        done = true;
+        notifyAll();
     }
 
     synchronized boolean isVerified() {
-        return verified;
-    }
-
-    /**
-     * The storage has the blob, or failed to store verified bytes: the readers get the last
-     * bytes now, so a client that has the whole blob finds it cached.
-     */
-    synchronized void settled() {
-        visible = written;
-        done = true;
-        notifyAll();
+        return done;
     }
 
     /** The download failed; the first failure is the one readers see, and none after the end. */

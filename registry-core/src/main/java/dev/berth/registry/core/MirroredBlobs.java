@@ -119,6 +119,7 @@ final class MirroredBlobs {
         while (true) {
             BlobFetch running = inFlight.get(key);
             if (running != null) {
+                target.client().counts.hits.increment(); // served without asking the upstream again
                 return running;
             }
             BlobFetch created = new BlobFetch(spoolDirectory.resolve(UUID.randomUUID().toString()));
@@ -139,11 +140,8 @@ final class MirroredBlobs {
                 options.view().put().get().put(key.repo(), key.digest(), content);
             }
             content.transferTo(OutputStream.nullOutputStream()); // served, not cached; or -1 after a put that stopped at the size
-            fetch.settled();
         } catch (IOException | RuntimeException e) {
-            if (fetch.isVerified()) {
-                fetch.settled(); // the bytes are right: the clients get them, the cache does not
-            } else {
+            if (!fetch.isVerified()) { // verified bytes reach the clients even when the cache could not keep them
                 fetch.failed(e instanceof IOException io ? io : new IOException(e));
             }
             options.logger().log(Level.WARNING, "mirror: fetching " + key.digest() + " for " + key.repo() + " from "

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +26,6 @@ final class Mirrors {
 
     private final Map<String, UpstreamClient> byName = new LinkedHashMap<>();
     private final Optional<UpstreamClient> fallback;
-    private final ScheduledExecutorService watchdog;
     private final ExecutorService fetchers;
     private final Optional<Path> spoolDirectory;
     private MirroredBlobs blobs;
@@ -35,16 +33,14 @@ final class Mirrors {
 
     private Mirrors() {
         this.fallback = Optional.empty();
-        this.watchdog = null;
         this.fetchers = null;
         this.spoolDirectory = Optional.empty();
     }
 
     Mirrors(List<Upstream> upstreams) {
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("berth-mirror-watchdog"));
         this.fetchers = Executors.newCachedThreadPool(daemon("berth-mirror-fetch"));
         for (Upstream upstream : upstreams) {
-            if (byName.put(upstream.name(), new UpstreamClient(upstream, watchdog)) != null) {
+            if (byName.put(upstream.name(), new UpstreamClient(upstream)) != null) {
                 throw new IllegalArgumentException("two upstreams are named " + upstream.name());
             }
         }
@@ -122,20 +118,30 @@ final class Mirrors {
         };
     }
 
+    /** Stops the threads and removes the spool; downloads in progress fail, and their clients with them. */
+    void close() {
+        if (byName.isEmpty()) {
+            return;
+        }
+        fetchers.shutdownNow();
+        spoolDirectory.ifPresent(Mirrors::removeTree);
+    }
+
     List<UpstreamStats> stats() {
         return byName.values().stream().map(c -> c.counts.snapshot(c.upstream.name())).toList();
     }
+
+    /** The spool directories of mirrors, {@code berth-mirror-spool-PID-NANOS}: only names of exactly that form are ever removed. */
+    private static final java.util.regex.Pattern SPOOL = java.util.regex.Pattern.compile("berth-mirror-spool-(\\d{1,18})-\\d{1,19}");
 
     /** A directory of this process for downloads in progress; those of processes no longer running are removed. */
     private static Path spoolDirectory() {
         try {
             Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-            String prefix = "berth-mirror-";
             try (Stream<Path> old = Files.list(temp)) {
-                old.filter(p -> p.getFileName().toString().startsWith(prefix)).filter(Mirrors::ownerGone)
-                        .forEach(Mirrors::removeTree);
+                old.filter(Mirrors::ownerGone).forEach(Mirrors::removeTree);
             }
-            Path mine = temp.resolve(prefix + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Path mine = temp.resolve("berth-mirror-spool-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
             Files.createDirectories(mine);
             mine.toFile().deleteOnExit();
             return mine;
@@ -144,13 +150,9 @@ final class Mirrors {
         }
     }
 
-    private static boolean ownerGone(Path spool) {
-        String[] parts = spool.getFileName().toString().split("-");
-        try {
-            return parts.length < 4 || ProcessHandle.of(Long.parseLong(parts[2])).isEmpty();
-        } catch (NumberFormatException e) {
-            return false;
-        }
+    static boolean ownerGone(Path spool) {
+        java.util.regex.Matcher m = SPOOL.matcher(spool.getFileName().toString());
+        return m.matches() && Files.isDirectory(spool) && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
     }
 
     private static void removeTree(Path root) {

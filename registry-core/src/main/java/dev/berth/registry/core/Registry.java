@@ -100,6 +100,12 @@ public final class Registry extends HttpServlet {
                 "the journal is off: enable it with Registry.builder().journal()"));
     }
 
+    /** The container stops the servlet: the mirror's threads end and its spool goes. */
+    @Override
+    public void destroy() {
+        options.mirrors().close();
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         router.service(request, response);
@@ -226,10 +232,7 @@ public final class Registry extends HttpServlet {
             return this;
         }
 
-        /**
-         * How long an upload session may go without a request before it stops counting against {@link
-         * #maxUploadSessionsPerClient} (it stays usable until {@link #uploadExpiry}); 5 minutes by default.
-         */
+        /** Idle time after which an upload session stops counting against {@link #maxUploadSessionsPerClient}; 5 min. */
         public Builder uploadSessionIdle(Duration idle) {
             this.uploadSessionIdle = positive(idle, "uploadSessionIdle");
             return this;

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -53,15 +50,13 @@ final class UpstreamAuth {
     }
 
     private final Upstream upstream;
-    private final HttpClient http;
     private final UpstreamCounts counts;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private volatile Optional<Challenge> challenge = Optional.empty();
 
-    UpstreamAuth(Upstream upstream, HttpClient http, UpstreamCounts counts) {
+    UpstreamAuth(Upstream upstream, UpstreamCounts counts) {
         this.upstream = upstream;
-        this.http = http;
         this.counts = counts;
     }
 
@@ -115,32 +110,28 @@ final class UpstreamAuth {
         Optional.ofNullable(bearer.params().get("service")).ifPresent(s -> query.append("service=").append(encode(s)));
         query.append(query.isEmpty() ? "" : "&").append("scope=").append(encode(scope));
         URI uri = URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(upstream.timeout()).GET();
-        if (trusted(realm)) {
-            Optional<String> basic = basic();
-            basic.ifPresent(b -> request.header("Authorization", b));
-        }
+        Optional<String> authorization = trusted(realm) ? basic() : Optional.empty();
         counts.tokenRequests.increment();
-        HttpResponse<byte[]> answer;
-        try {
-            answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "interrupted fetching a token", e);
+        int status;
+        byte[] answer;
+        try (UpstreamHttp.Response response = UpstreamHttp.exchange(upstream, "GET", uri, "application/json",
+                authorization)) {
+            status = response.status();
+            answer = response.body().readNBytes(1 << 20);
         } catch (IOException e) {
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "token realm " + realm.getHost()
                     + " failed: " + e, e);
         }
-        if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+        if (status == 401 || status == 403) {
             throw new UpstreamException(UpstreamException.Kind.DENIED, "token realm " + realm.getHost()
-                    + " refused the credentials (" + answer.statusCode() + ")", Optional.empty());
+                    + " refused the credentials (" + status + ")", Optional.empty());
         }
-        if (answer.statusCode() != 200) {
-            throw new UpstreamException(answer.statusCode() == 429 ? UpstreamException.Kind.RATE_LIMITED
+        if (status != 200) {
+            throw new UpstreamException(status == 429 ? UpstreamException.Kind.RATE_LIMITED
                     : UpstreamException.Kind.UNAVAILABLE, "token realm " + realm.getHost() + " answered "
-                    + answer.statusCode(), Optional.empty());
+                    + status, Optional.empty());
         }
-        JsonNode body = Json.MAPPER.readTree(answer.body());
+        JsonNode body = Json.MAPPER.readTree(answer);
         String token = body.path("token").asText(body.path("access_token").asText(""));
         if (token.isEmpty()) {
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "token realm " + realm.getHost()

@@ -6,21 +6,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Talks the distribution protocol to one upstream within its {@link UpstreamBudget}, logged in
  * by {@link UpstreamAuth}, following redirects itself so that credentials never follow one to
- * another host (Docker Hub sends blobs to a CDN). A body that makes no progress for the
- * upstream's timeout is cut, so a stalled upstream never holds a download forever.
+ * another host (Docker Hub sends blobs to a CDN). A read that waits longer than the upstream's
+ * timeout fails, so a stalled upstream never holds a download forever.
  */
 final class UpstreamClient {
     /** Every manifest type Berth stores, so the upstream answers with what it has, unconverted. */
@@ -31,30 +24,23 @@ final class UpstreamClient {
 
     final Upstream upstream;
     final UpstreamCounts counts = new UpstreamCounts();
-    private final HttpClient http;
     private final UpstreamAuth auth;
     private final UpstreamBudget budget;
-    private final ScheduledExecutorService watchdog;
 
-    UpstreamClient(Upstream upstream, ScheduledExecutorService watchdog) {
+    UpstreamClient(Upstream upstream) {
         this.upstream = upstream;
-        this.watchdog = watchdog;
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(upstream.timeout()).followRedirects(HttpClient.Redirect.NEVER);
-        upstream.tls().ifPresent(builder::sslContext);
-        this.http = builder.build();
-        this.auth = new UpstreamAuth(upstream, http, counts);
+        this.auth = new UpstreamAuth(upstream, counts);
         this.budget = new UpstreamBudget(upstream);
     }
 
     /** An upstream answer of 2xx; closing it (or its body) gives back the budget's slot. */
-    record Answer(HttpResponse<InputStream> response, InputStream body) implements AutoCloseable {
+    record Answer(UpstreamHttp.Response response, InputStream body) implements AutoCloseable {
         Optional<String> header(String name) {
-            return response.headers().firstValue(name);
+            return response.header(name);
         }
 
         long contentLength() {
-            return response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return response.contentLength();
         }
 
         @Override
@@ -89,44 +75,41 @@ final class UpstreamClient {
         boolean handedOver = false;
         try {
             URI uri = URI.create(upstream.url().toString().replaceAll("/+$", "") + path);
-            HttpResponse<InputStream> response = exchange(method, uri, accept, auth.header(scope));
-            if (response.statusCode() == 401 && auth.challenged(response.headers().firstValue("WWW-Authenticate"),
-                    scope)) {
-                response.body().close();
-                response = exchange(method, uri, accept, auth.header(scope));
+            UpstreamHttp.Response response = UpstreamHttp.exchange(upstream, method, uri, accept, auth.header(scope));
+            if (response.status() == 401 && auth.challenged(response.header("WWW-Authenticate"), scope)) {
+                response.discard();
+                response = UpstreamHttp.exchange(upstream, method, uri, accept, auth.header(scope));
             }
-            for (int hops = 0; isRedirect(response.statusCode()) && hops < MAX_REDIRECTS; hops++) {
-                response.body().close();
-                URI next = uri.resolve(response.headers().firstValue("Location").orElseThrow(() ->
+            for (int hops = 0; isRedirect(response.status()) && hops < MAX_REDIRECTS; hops++) {
+                response.discard();
+                URI next = uri.resolve(response.header("Location").orElseThrow(() ->
                         new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "a redirect without Location",
                                 Optional.empty())));
                 boolean sameHost = next.getHost() != null && next.getHost().equalsIgnoreCase(uri.getHost())
                         && next.getPort() == uri.getPort() && next.getScheme().equals(uri.getScheme());
                 uri = next;
-                response = exchange(method, uri, accept, sameHost ? auth.header(scope) : Optional.empty());
+                response = UpstreamHttp.exchange(upstream, method, uri, accept, sameHost ? auth.header(scope)
+                        : Optional.empty());
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status >= 200 && status < 300) {
                 handedOver = true;
-                return new Answer(response, new WatchedBody(response.body()));
+                return new Answer(response, new CountedBody(response.body()));
             }
-            response.body().close();
+            response.discard();
             throw refusal(status, response, method + " " + path);
         } catch (UpstreamException e) {
             if (e.kind != UpstreamException.Kind.NOT_FOUND) {
                 (e.kind == UpstreamException.Kind.RATE_LIMITED ? counts.rateLimited : counts.failures).increment();
             }
             throw e;
-        } catch (HttpTimeoutException e) {
+        } catch (java.net.SocketTimeoutException e) {
             counts.failures.increment();
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "no answer within "
                     + upstream.timeout().toSeconds() + " s", e);
         } catch (IOException e) {
             counts.failures.increment();
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, e.toString(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "interrupted", e);
         } finally {
             if (!handedOver) {
                 budget.release();
@@ -134,13 +117,13 @@ final class UpstreamClient {
         }
     }
 
-    private UpstreamException refusal(int status, HttpResponse<?> response, String what) {
+    private UpstreamException refusal(int status, UpstreamHttp.Response response, String what) {
         String message = "upstream " + upstream.name() + " answered " + status + " to " + what;
         return switch (status) {
             case 404 -> new UpstreamException(UpstreamException.Kind.NOT_FOUND, message, Optional.empty());
             case 401, 403 -> new UpstreamException(UpstreamException.Kind.DENIED, message, Optional.empty());
             case 429 -> {
-                java.time.Duration wait = UpstreamBudget.retryAfter(response.headers().firstValue("Retry-After"));
+                java.time.Duration wait = UpstreamBudget.retryAfter(response.header("Retry-After"));
                 budget.quiet(wait);
                 yield new UpstreamException(UpstreamException.Kind.RATE_LIMITED, message, Optional.of(wait));
             }
@@ -148,41 +131,16 @@ final class UpstreamClient {
         };
     }
 
-    private HttpResponse<InputStream> exchange(String method, URI uri, String accept, Optional<String> authorization)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(upstream.timeout())
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .header("Accept", accept).header("User-Agent", "berth-mirror");
-        authorization.ifPresent(a -> request.header("Authorization", a));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    }
-
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    /** A body that is cut when it makes no progress for the timeout, and gives the slot back once, when closed. */
-    private final class WatchedBody extends FilterInputStream {
+    /** A body whose reads time out natively, reported as the upstream's stall, and that gives the slot back once, when closed. */
+    private final class CountedBody extends FilterInputStream {
         private final AtomicBoolean closed = new AtomicBoolean();
-        private final ScheduledFuture<?> check;
-        private volatile long lastProgress = System.nanoTime();
-        private volatile boolean stalled;
 
-        WatchedBody(InputStream in) {
+        CountedBody(InputStream in) {
             super(in);
-            long period = Math.max(50, upstream.timeout().toMillis() / 4);
-            check = watchdog.scheduleWithFixedDelay(this::cutIfStalled, period, period, TimeUnit.MILLISECONDS);
-        }
-
-        private void cutIfStalled() {
-            if (System.nanoTime() - lastProgress > upstream.timeout().toNanos()) {
-                stalled = true;
-                try {
-                    close();
-                } catch (IOException ignored) {
-                    // closing a stalled body: nothing more to learn from it
-                }
-            }
         }
 
         @Override
@@ -194,23 +152,17 @@ final class UpstreamClient {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                int n = super.read(b, off, len);
-                lastProgress = System.nanoTime();
-                return n;
-            } catch (IOException e) {
-                if (stalled) {
-                    counts.failures.increment();
-                    throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "upstream " + upstream.name()
-                            + " sent nothing for " + upstream.timeout().toSeconds() + " s", e);
-                }
-                throw e;
+                return super.read(b, off, len);
+            } catch (java.net.SocketTimeoutException e) {
+                counts.failures.increment();
+                throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "upstream " + upstream.name()
+                        + " sent nothing for " + upstream.timeout().toSeconds() + " s", e);
             }
         }
 
         @Override
         public void close() throws IOException {
             if (closed.compareAndSet(false, true)) {
-                check.cancel(false);
                 budget.release();
                 super.close();
             }

@@ -11,7 +11,7 @@ package dev.berth.registry.core;
  * @param rateLimited    answers of 429 from it
  * @param failures       other failed requests (5xx, timeouts, refused connections, denials)
  * @param staleServed    cached manifests served because the upstream could not be asked
- * @param hits           manifest and blob requests answered from the cache without asking it
+ * @param hits           manifest and blob requests answered from the cache, or from a download in progress, without asking it
  */
 public record UpstreamStats(String upstream, long manifestGets, long manifestHeads, long blobGets, long tokenRequests,
                             long rateLimited, long failures, long staleServed, long hits) {

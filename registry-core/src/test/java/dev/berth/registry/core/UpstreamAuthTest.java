@@ -4,7 +4,6 @@ package dev.berth.registry.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -35,8 +34,7 @@ class UpstreamAuthTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("realms")
     void credentialsGoOnlyToTheUpstreamsOwnDomain(Realm row) {
-        UpstreamAuth auth = new UpstreamAuth(Upstream.of("up", URI.create(row.upstream())), HttpClient.newHttpClient(),
-                new UpstreamCounts());
+        UpstreamAuth auth = new UpstreamAuth(Upstream.of("up", URI.create(row.upstream())), new UpstreamCounts());
         assertEquals(row.trusted(), auth.trusted(URI.create(row.realm())), row.toString());
     }
 

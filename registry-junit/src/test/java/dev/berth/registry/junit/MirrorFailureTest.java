@@ -121,18 +121,30 @@ class MirrorFailureTest {
                 in.readNBytes(32 * 1024); // the first bytes arrived: hang up while the rest is held upstream
             }
             gated.open();
-            Repository cached = Repository.parse("up/team/app");
-            boolean stored = false;
-            for (int i = 0; i < 500 && !stored; i++) { // the download finishes on its own thread
-                try (InputStream in = mirror.registry().storage().blobs().get(cached, digest)) {
-                    stored = true;
-                    assertArrayEquals(content, in.readAllBytes());
-                } catch (NotFoundException e) {
-                    Thread.sleep(10);
-                }
-            }
-            assertTrue(stored, "the blob was cached after the client hung up");
+            assertArrayEquals(content, MirrorTest.awaitStored(mirror, Repository.parse("up/team/app"), digest),
+                    "the blob was cached after the client hung up");
             assertEquals(1, upstream.journal().matching(e -> e.route().equals("end-2")).size());
+        }
+    }
+
+    @Test
+    @DisplayName("an upstream that stops sending mid-blob: the download ends after the timeout, nothing is cached, a retry gets it whole")
+    void stalledUpstreamTimesOut() throws Exception {
+        GatedBlobs stalled = new GatedBlobs(64 * 1024);
+        try (TestRegistry upstream = TestRegistry.start(Registry.builder().blobHandler(stalled).build());
+             TestRegistry mirror = TestRegistry.start(Registry.builder()
+                     .mirror(Upstream.of("up", upstream.uri()).timeout(Duration.ofSeconds(1))).build())) {
+            byte[] content = new byte[1 << 20];
+            new java.util.Random(9).nextBytes(content);
+            Digest digest = Requests.pushBlob(upstream, "team/app", content);
+            String answer = Requests.raw(mirror, "GET", "/v2/up/team/app/blobs/" + digest, null); // ends after ~1 s
+            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.length() - answer.indexOf("\r\n\r\n") - 4 < content.length,
+                    "the client got a cut body, not a whole one");
+            assertThrows(NotFoundException.class,
+                    () -> mirror.registry().storage().blobs().get(Repository.parse("up/team/app"), digest).close());
+            assertEquals(1, mirror.registry().upstreamStats().get(0).failures());
+            stalled.open();
+            assertArrayEquals(content, Requests.send(mirror, "GET", "/v2/up/team/app/blobs/" + digest, null).body());
         }
     }
 

@@ -92,6 +92,18 @@ class MirrorTest {
         }
     }
 
+    /** The blob as {@code registry}'s storage holds it, once the download that caches it (after the client got it) is stored. */
+    static byte[] awaitStored(TestRegistry registry, Repository repo, Digest digest) throws Exception {
+        for (int i = 0; i < 500; i++) { // the storage commits after the client got the bytes
+            try (java.io.InputStream in = registry.registry().storage().blobs().get(repo, digest)) {
+                return in.readAllBytes();
+            } catch (NotFoundException e) {
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError(digest + " was not stored in " + repo + " within 5 s");
+    }
+
     @Test
     @DisplayName("a one-platform pull of an index stores that platform's manifest and blobs only")
     void onePlatformOfAnIndex() throws Exception {
@@ -108,9 +120,8 @@ class MirrorTest {
         PushedImage arm64 = index.images().get(1);
         assertThrows(NotFoundException.class, () -> mirror.registry().storage().manifests().get(cached, arm64.digest()));
         assertThrows(NotFoundException.class, () -> mirror.registry().storage().blobs().get(cached, arm64.layers().get(0)));
-        try (java.io.InputStream stored = mirror.registry().storage().blobs().get(cached, amd64.layers().get(0))) {
-            assertEquals(amd64.layers().get(0), Digest.sha256(stored.readAllBytes()), "the pulled platform's layer is cached");
-        }
+        assertArrayEquals(awaitStored(mirror, cached, amd64.layers().get(0)), Requests.send(mirror, "GET",
+                "/v2/up/team/multi/blobs/" + amd64.layers().get(0), null).body(), "the pulled platform's layer is cached");
     }
 
     @Test
@@ -162,6 +173,25 @@ class MirrorTest {
         HttpResponse<byte[]> got = Requests.send(mirror, "GET", "/v2/up/team/app/manifests/" + signature.digest(), null);
         assertArrayEquals(signature.manifest(), got.body());
         assertEquals(1, upstreamRequests("end-12", "GET"));
+    }
+
+    @Test
+    @DisplayName("a mirror removes the spool directories of mirrors no longer running, and nothing else in the temp directory")
+    void leftoverSpoolsOnly() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        java.nio.file.Path temp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        java.nio.file.Path leftover = java.nio.file.Files.createDirectories(
+                temp.resolve("berth-mirror-spool-" + gone.pid() + "-1"));
+        java.nio.file.Files.writeString(leftover.resolve("partial"), "x");
+        java.nio.file.Path unrelated = java.nio.file.Files.createTempDirectory("berth-mirror-bench");
+        try {
+            Registry.builder().mirror(Upstream.of("up", upstream.uri())).build();
+            assertTrue(java.nio.file.Files.notExists(leftover), "a dead mirror's spool is removed");
+            assertTrue(java.nio.file.Files.isDirectory(unrelated), "a directory that is no spool stays");
+        } finally {
+            java.nio.file.Files.deleteIfExists(unrelated);
+        }
     }
 
     @Test
