@@ -29,8 +29,8 @@ class MirrorIT {
                 "s3cret")) {
             String up = "127.0.0.1:" + upstream.port();
             for (String name : List.of("team/app:v1", "library/app:v1")) {
-                skopeo.run("copy", "--dest-tls-verify=false", "--dest-creds", "mirror:s3cret",
-                        "oci:" + layout.root() + ":app", "docker://" + up + "/" + name);
+                skopeo.run("copy", "--format", "v2s2", "--dest-tls-verify=false", "--dest-creds", "mirror:s3cret",
+                        "oci:" + layout.root() + ":app", "docker://" + up + "/" + name); // Docker's format, never converted
             }
             String upstreamDigest = skopeo.run("inspect", "--tls-verify=false", "--creds", "mirror:s3cret",
                     "--format", "{{.Digest}}", "docker://" + up + "/team/app:v1").strip();
@@ -50,9 +50,26 @@ class MirrorIT {
                 String viaMirror = skopeo.run("inspect", "--tls-verify=false", "--format", "{{.Digest}}",
                         "docker://" + host + "/dist/team/app:v1").strip();
                 assertEquals(upstreamDigest, viaMirror, "the manifest is the upstream's, byte for byte");
+                String pinned = skopeo.run("inspect", "--tls-verify=false", "--format", "{{.Digest}}",
+                        "docker://" + host + "/dist/team/app@" + upstreamDigest).strip();
+                assertEquals(upstreamDigest, pinned, "a pull by the upstream's digest works through the cache");
                 skopeo.run("copy", "--src-tls-verify=false", "docker://" + host + "/dist/team/app:v1",
                         "oci:" + dir.resolve("pulled") + ":app");
                 assertTrue(berth.output().isEmpty() || !berth.output().contains("ERROR"), berth.output());
+                // a registries.conf mirror entry, as podman and buildah users write it: the registry
+                // it stands in for (dist.invalid) resolves nowhere, so the pull can only come through Berth
+                Path conf = Files.writeString(dir.resolve("registries.conf"), """
+                        [[registry]]
+                        location = "dist.invalid"
+                        [[registry.mirror]]
+                        location = "%s/dist"
+                        insecure = true
+                        """.formatted(host));
+                new Podman(Files.createDirectories(dir.resolve("podman"))).registriesConf(conf)
+                        .run("pull", "dist.invalid/team/app:v1");
+                String mirrored = new Podman(dir.resolve("podman")).run("image", "inspect", "--format", "{{.Digest}}",
+                        "dist.invalid/team/app:v1").strip();
+                assertEquals(upstreamDigest, mirrored, "through the registries.conf mirror entry");
 
                 try (Dockerd docker = Dockerd.start(Files.createDirectories(dir.resolve("docker")),
                         "--registry-mirror", "http://" + host)) {

@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,20 +21,7 @@ class PodmanIT {
     Path dir;
 
     private String podman(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("podman", "--root", dir.resolve("root").toString(),
-                "--runroot", dir.resolve("run").toString(), "--storage-driver", "vfs"));
-        command.addAll(List.of(args));
-        Path out = dir.resolve("podman.out");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("podman " + String.join(" ", args) + " timed out");
-        }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new AssertionError("podman " + String.join(" ", args) + " failed:\n" + output);
-        }
-        return output;
+        return new Podman(dir).run(args);
     }
 
     @ParameterizedTest(name = "storage {0}")
