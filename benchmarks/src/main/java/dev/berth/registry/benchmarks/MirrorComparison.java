@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * from 16 clients at once (throughput), and each server's peak RSS. Run after
  * {@code mvn -q -DskipTests install}:
  * <pre>
- * java -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar dev.berth.registry.benchmarks.MirrorComparison server-app/target/berth.jar [ROUNDS]
+ * java -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar dev.berth.registry.benchmarks.MirrorComparison server-app/target/berth.jar [ROUNDS [BERTH_OPTION...]]
  * </pre>
+ * Options after the rounds go to Berth ({@code --storage memory}, to see what the disk costs).
  */
 public final class MirrorComparison {
     /** 6 layers, about 4 MiB: a small service image. */
@@ -53,7 +54,7 @@ public final class MirrorComparison {
             try (BenchRegistries.Server proxy = BenchRegistries.distribution(Files.createDirectories(root.resolve("proxy")),
                     upstream.uri().toString());
                  BenchRegistries.Server berth = BenchRegistries.berth(jar, Files.createDirectories(root.resolve("berth")),
-                         "--mirror", "up=" + upstream.uri(), "--gc-interval", "off")) {
+                         berthOptions(upstream.uri(), args))) {
                 Map<String, List<Digest>> images = new LinkedHashMap<>();
                 for (int r = 0; r < rounds + 1; r++) {
                     for (String who : List.of("direct", "berth", "proxy")) {
@@ -99,6 +100,12 @@ public final class MirrorComparison {
         String json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(results);
         System.out.println(json);
+    }
+
+    private static String[] berthOptions(URI upstream, String[] args) {
+        List<String> options = new ArrayList<>(List.of("--mirror", "up=" + upstream, "--gc-interval", "off"));
+        options.addAll(List.of(args).subList(Math.min(2, args.length), args.length));
+        return options.toArray(String[]::new);
     }
 
     @FunctionalInterface
