@@ -87,4 +87,49 @@ class MirrorAuthTest {
             realm.stop(0);
         }
     }
+
+    @Test
+    @DisplayName("access rules see the cached name: ?ns= and prefix requests outside the caller's grant are refused before the upstream is asked")
+    void accessRulesApplyToCachedNames() throws Exception {
+        AccessControl teamOnly = new AccessControl() {
+            @Override
+            public Caller authenticate(HttpServletRequest request) {
+                return new Caller() {
+                    @Override
+                    public String name() {
+                        return "ci";
+                    }
+
+                    @Override
+                    public boolean authenticated() {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean may(Repository repository, Action action) {
+                        return action == Action.PULL && repository.name().startsWith("up/team/");
+                    }
+                };
+            }
+
+            @Override
+            public String challenge(HttpServletRequest request, Optional<Scope> scope, boolean insufficientScope) {
+                return "Basic realm=\"mirror\"";
+            }
+        };
+        try (TestRegistry upstream = TestRegistry.start(Registry.builder().journal().build());
+             TestRegistry mirror = TestRegistry.start(Registry.builder().access(teamOnly)
+                     .mirror(Upstream.of("up", upstream.uri())).build())) {
+            upstream.fixtures().image("team/app:v1", 100);
+            upstream.fixtures().image("secret/app:v1", 100);
+            upstream.journal().clear();
+            assertEquals(200, Requests.send(mirror, "GET", "/v2/team/app/manifests/v1?ns=up", null)
+                    .statusCode(), "up/team/app is granted");
+            for (String path : List.of("/v2/up/secret/app/manifests/v1", "/v2/secret/app/manifests/v1?ns=up")) {
+                assertEquals(403, Requests.send(mirror, "GET", path, null).statusCode(), path);
+            }
+            assertEquals(1, upstream.journal().entries().size(), "only the granted pull reached the upstream: "
+                    + upstream.journal().entries());
+        }
+    }
 }
