@@ -124,7 +124,15 @@ final class MirroredBlobs {
             }
             BlobFetch created = new BlobFetch(spoolDirectory.resolve(UUID.randomUUID().toString()));
             if (inFlight.putIfAbsent(key, created) == null) {
-                fetchers.execute(() -> fetch(key, created, target));
+                try {
+                    fetchers.execute(() -> fetch(key, created, target));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    inFlight.remove(key, created);
+                    created.removeSpool();
+                    throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, "as many downloads from upstreams"
+                            + " are in progress as this mirror allows", java.util.Optional.of(java.time.Duration.ofSeconds(1)))
+                            .toClient(ErrorCode.BLOB_UNKNOWN, "blob " + key.digest());
+                }
                 return created;
             }
             created.removeSpool();

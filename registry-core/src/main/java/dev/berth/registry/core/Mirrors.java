@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +37,11 @@ final class Mirrors {
     }
 
     Mirrors(List<Upstream> upstreams) {
-        this.fetchers = Executors.newCachedThreadPool(daemon("berth-mirror-fetch"));
+        // each download waits for its upstream's budget on its own thread: as many threads as the
+        // budgets allow, twice over, and no queue, so that a flood of distinct digests is refused, not piled up
+        int threads = 2 * upstreams.stream().mapToInt(Upstream::maxConcurrent).sum();
+        this.fetchers = new java.util.concurrent.ThreadPoolExecutor(0, threads, 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), daemon("berth-mirror-fetch"));
         for (Upstream upstream : upstreams) {
             if (byName.put(upstream.name(), new UpstreamClient(upstream)) != null) {
                 throw new IllegalArgumentException("two upstreams are named " + upstream.name());

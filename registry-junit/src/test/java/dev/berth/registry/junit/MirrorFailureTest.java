@@ -149,6 +149,50 @@ class MirrorFailureTest {
     }
 
     @Test
+    @DisplayName("downloads beyond what the upstreams' budgets allow are refused with 429, not piled up on threads")
+    void downloadsAreBounded() throws Exception {
+        GatedBlobs held = new GatedBlobs(64 * 1024);
+        try (TestRegistry upstream = TestRegistry.start(Registry.builder().blobHandler(held).build());
+             TestRegistry mirror = TestRegistry.start(Registry.builder()
+                     .mirror(Upstream.of("up", upstream.uri()).maxConcurrent(1).timeout(Duration.ofSeconds(20))).build())) {
+            List<Digest> digests = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] content = new byte[256 * 1024];
+                new java.util.Random(i).nextBytes(content);
+                digests.add(Requests.pushBlob(upstream, "team/app", content));
+            }
+            java.util.Set<Thread> others = fetchThreads(java.util.Set.of()); // other registries' in this JVM
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try (java.net.Socket first = new java.net.Socket("127.0.0.1", mirror.port())) {
+                first.getOutputStream().write(("GET /v2/up/team/app/blobs/" + digests.get(0) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .getBytes());
+                assertTrue(new String(first.getInputStream().readNBytes(12)).startsWith("HTTP/1.1 200")); // held upstream
+                Future<HttpResponse<byte[]>> second = clients.submit(() -> Requests.send(mirror, "GET",
+                        "/v2/up/team/app/blobs/" + digests.get(1), null)); // waits for the upstream's one slot
+                for (int i = 0; i < 500 && fetchThreads(others).size() < 2; i++) {
+                    Thread.sleep(10);
+                }
+                assertEquals(2, fetchThreads(others).size(), "two downloads: one running, one waiting for the slot");
+                HttpResponse<byte[]> third = Requests.send(mirror, "GET", "/v2/up/team/app/blobs/" + digests.get(2), null);
+                assertEquals(429, third.statusCode(), Requests.text(third));
+                assertTrue(Requests.text(third).contains("TOOMANYREQUESTS"), Requests.text(third));
+                assertFalse(second.isDone(), "refused at once, while the other two are still held");
+                held.open();
+                assertEquals(200, second.get().statusCode());
+            } finally {
+                clients.shutdownNow();
+            }
+        }
+    }
+
+    /** The mirrors' download threads alive now, but for {@code others}. */
+    private static java.util.Set<Thread> fetchThreads(java.util.Set<Thread> others) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("berth-mirror-fetch") && t.isAlive() && !others.contains(t))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
     @DisplayName("an upstream sending other bytes than the digest: the client never gets a whole body, nothing is cached")
     void wrongBytesAreNeverCached() throws Exception {
         GatedBlobs corrupting = new GatedBlobs(-1).corrupting();
