@@ -90,38 +90,44 @@ final class BenchRegistries {
 
     /** An image of random layers of {@code sizes} bytes and its config, pushed to {@code repo:tag}; returns the layer and config digests. */
     static List<Digest> pushImage(URI registry, String repo, String tag, long seed, int... sizes) throws Exception {
+        return pushImage(HTTP, registry, repo, tag, seed, sizes);
+    }
+
+    /** As {@link #pushImage(URI, String, String, long, int...)}, with {@code client}. */
+    static List<Digest> pushImage(HttpClient client, URI registry, String repo, String tag, long seed, int... sizes)
+            throws Exception {
         Random random = new Random(seed);
         List<Digest> blobs = new ArrayList<>();
         StringBuilder layers = new StringBuilder();
         for (int size : sizes) {
             byte[] layer = new byte[size];
             random.nextBytes(layer);
-            Digest digest = pushBlob(registry, repo, layer);
+            Digest digest = pushBlob(client, registry, repo, layer);
             blobs.add(digest);
             layers.append(layers.length() == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
                     + "\"digest\":\"").append(digest).append("\",\"size\":").append(size).append('}');
         }
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8);
-        Digest configDigest = pushBlob(registry, repo, config);
+        Digest configDigest = pushBlob(client, registry, repo, config);
         blobs.add(configDigest);
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST + "\",\"config\":{\"mediaType\":"
                 + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
                 + "},\"layers\":[" + layers + "]}";
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(registry.resolve("/v2/" + repo + "/manifests/" + tag))
+        HttpResponse<String> put = client.send(HttpRequest.newBuilder(registry.resolve("/v2/" + repo + "/manifests/" + tag))
                 .header("Content-Type", MANIFEST).PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(),
                 HttpResponse.BodyHandlers.ofString());
         check(put, 201, "manifest PUT");
         return blobs;
     }
 
-    private static Digest pushBlob(URI registry, String repo, byte[] content) throws Exception {
+    private static Digest pushBlob(HttpClient client, URI registry, String repo, byte[] content) throws Exception {
         Digest digest = Digest.sha256(content);
-        HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(registry.resolve("/v2/" + repo + "/blobs/uploads/"))
+        HttpResponse<String> started = client.send(HttpRequest.newBuilder(registry.resolve("/v2/" + repo + "/blobs/uploads/"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         check(started, 202, "upload POST");
         String location = started.headers().firstValue("Location").orElseThrow();
         URI put = registry.resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + digest);
-        check(HTTP.send(HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+        check(client.send(HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
                 HttpResponse.BodyHandlers.ofString()), 201, "upload PUT");
         return digest;
     }

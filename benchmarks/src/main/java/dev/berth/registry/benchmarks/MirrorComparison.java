@@ -96,6 +96,7 @@ public final class MirrorComparison {
             }
         } finally {
             downloads.shutdownNow();
+            TempDirectories.delete(root);
         }
         String json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(results);
