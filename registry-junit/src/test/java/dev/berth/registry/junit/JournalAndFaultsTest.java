@@ -54,6 +54,19 @@ class JournalAndFaultsTest {
     }
 
     @Test
+    @DisplayName("a clear right after an answer forgets that request: it is never recorded after the clear (300 times)")
+    void clearForgetsWhatWasAnswered() throws Exception {
+        try (TestRegistry registry = TestRegistry.start(Registry.builder().journal().build())) {
+            Digest digest = Requests.pushBlob(registry, "j/clear", new byte[64 * 1024]);
+            for (int i = 1; i <= 300; i++) {
+                assertEquals(200, Requests.send(registry, "GET", "/v2/j/clear/blobs/" + digest, null).statusCode());
+                registry.journal().clear();
+                assertEquals(List.of(), registry.journal().entries(), "after GET " + i);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("dropped PATCH and PUT of an upload are journaled as DROPPED with no status, not as 200")
     void droppedUploadRequests() throws Exception {
         Registry built = Registry.builder().journal()

@@ -131,7 +131,12 @@ public final class Journal {
                 .map(Entry::bytesIn).toList();
     }
 
+    /**
+     * Forgets every request begun so far, waiting (at most 5 s) for those in progress to be
+     * recorded first: a request whose answer a client already read is never counted after the clear.
+     */
     public void clear() {
+        settle();
         entries.clear();
     }
 }
