@@ -25,7 +25,8 @@ final class Skopeo {
 
     /** Runs with a given blob-info cache, so a later call knows where an earlier one put blobs. */
     String runWithCache(Path cache, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("skopeo", "--policy", work.resolve("policy.json").toString()));
+        // --debug: a failure shows every request skopeo sent and every answer (stderr, in the message)
+        List<String> command = new ArrayList<>(List.of("skopeo", "--debug", "--policy", work.resolve("policy.json").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         // root would share /var/lib/containers/cache across calls and mount instead of uploading
