@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
 final class Blobs {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     private final RegistryOptions options;
+    private final MirroredBlobs mirrored;
 
     Blobs(RegistryOptions options) {
         this.options = options;
+        this.mirrored = new MirroredBlobs(options);
     }
 
     void get(Exchange ex) throws IOException {
@@ -34,7 +36,7 @@ final class Blobs {
             if (ex.mirror.isEmpty()) {
                 throw e;
             }
-            options.mirrors().blobs().serve(ex, ex.mirror.get(), digest);
+            mirrored.serve(ex, ex.mirror.get(), digest);
             return;
         }
         ex.mirror.ifPresent(m -> m.client().counts.hits.increment());

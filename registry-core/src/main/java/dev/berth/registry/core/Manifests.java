@@ -23,9 +23,11 @@ import java.util.Set;
 /** end-3 (GET/HEAD manifest), end-7 (PUT, with {@code ?tag=}), end-9 (DELETE manifest or tag). */
 final class Manifests {
     private final RegistryOptions options;
+    private final MirroredManifests mirrored;
 
     Manifests(RegistryOptions options) {
         this.options = options;
+        this.mirrored = new MirroredManifests(options);
     }
 
     private ManifestHandler store() {
@@ -38,7 +40,7 @@ final class Manifests {
         Digest digest;
         Manifest manifest;
         if (ex.mirror.isPresent()) {
-            MirroredManifests.Served served = options.mirrors().manifests().serve(ex, ex.mirror.get(), ref);
+            MirroredManifests.Served served = mirrored.serve(ex, ex.mirror.get(), ref);
             served.stale().ifPresent(why -> ex.header("Warning", "110 - \"Response is Stale: "
                     + why.replace('"', '\'') + "\""));
             digest = served.digest();

@@ -9,13 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 
 /**
  * end-2 for blobs a mirror does not hold yet: mounted from another repository that holds the
@@ -28,14 +25,12 @@ final class MirroredBlobs {
     }
 
     private final RegistryOptions options;
-    private final Path spoolDirectory;
-    private final ExecutorService fetchers;
+    private final Mounts mounts;
     private final Map<Key, BlobFetch> inFlight = new ConcurrentHashMap<>();
 
-    MirroredBlobs(RegistryOptions options, Path spoolDirectory, ExecutorService fetchers) {
+    MirroredBlobs(RegistryOptions options) {
         this.options = options;
-        this.spoolDirectory = spoolDirectory;
-        this.fetchers = fetchers;
+        this.mounts = new Mounts(options);
     }
 
     void serve(Exchange ex, MirrorTarget target, Digest digest) throws IOException {
@@ -48,7 +43,9 @@ final class MirroredBlobs {
         if (target.mode() == MirrorTarget.Mode.DEFAULT && servedFromCache(ex, target, digest)) {
             return;
         }
-        if (mountedFromElsewhere(local, digest) && servedFromCache(ex, target, digest)) {
+        // a repository the caller may pull holds it: mounted (end-11's rules), not fetched
+        if (!options.readOnly().get() && mounts.mount(ex, local, digest, Optional.empty())
+                && servedFromCache(ex, target, digest)) {
             return;
         }
         if (ex.isHead()) { // asks the upstream for the size, caching nothing
@@ -96,24 +93,6 @@ final class MirroredBlobs {
         }
     }
 
-    /** Mounts {@code digest} into {@code local} from a repository that holds it, if the storage can; whether it did. */
-    private boolean mountedFromElsewhere(Repository local, Digest digest) throws IOException {
-        StorageView storage = options.view();
-        if (storage.mount().isEmpty() || storage.locate().isEmpty() || options.readOnly().get()) {
-            return false;
-        }
-        List<Repository> holders = storage.locate().get().locate(digest, 1);
-        if (holders.isEmpty()) {
-            return false;
-        }
-        try {
-            storage.mount().get().mount(holders.get(0), local, digest);
-            return true;
-        } catch (NotFoundException e) {
-            return false; // collected meanwhile
-        }
-    }
-
     private BlobFetch join(MirrorTarget target, Digest digest) throws IOException {
         Key key = new Key(target.local(), digest);
         while (true) {
@@ -122,10 +101,10 @@ final class MirroredBlobs {
                 target.client().counts.hits.increment(); // served without asking the upstream again
                 return running;
             }
-            BlobFetch created = new BlobFetch(spoolDirectory.resolve(UUID.randomUUID().toString()));
+            BlobFetch created = new BlobFetch(options.mirrors().spool(UUID.randomUUID().toString()));
             if (inFlight.putIfAbsent(key, created) == null) {
                 try {
-                    fetchers.execute(() -> fetch(key, created, target));
+                    options.mirrors().fetchers().execute(() -> fetch(key, created, target));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     inFlight.remove(key, created);
                     created.removeSpool();

@@ -27,8 +27,6 @@ final class Mirrors {
     private final Optional<UpstreamClient> fallback;
     private final ExecutorService fetchers;
     private final Optional<Path> spoolDirectory;
-    private MirroredBlobs blobs;
-    private MirroredManifests manifests;
 
     private Mirrors() {
         this.fallback = Optional.empty();
@@ -56,25 +54,18 @@ final class Mirrors {
         this.spoolDirectory = Optional.of(spoolDirectory());
     }
 
-    /** Completes construction once the options exist (the routes need them). */
-    Mirrors attach(RegistryOptions options) {
-        if (!byName.isEmpty()) {
-            this.blobs = new MirroredBlobs(options, spoolDirectory.orElseThrow(), fetchers);
-            this.manifests = new MirroredManifests(options);
-        }
-        return this;
-    }
-
     boolean isEmpty() {
         return byName.isEmpty();
     }
 
-    MirroredBlobs blobs() {
-        return blobs;
+    /** Where the download named {@code name} spools. */
+    Path spool(String name) {
+        return spoolDirectory.orElseThrow().resolve(name);
     }
 
-    MirroredManifests manifests() {
-        return manifests;
+    /** The threads downloads from upstreams run on. */
+    ExecutorService fetchers() {
+        return fetchers;
     }
 
     /**

@@ -37,7 +37,6 @@ public final class Registry extends HttpServlet {
 
     private Registry(RegistryOptions options) {
         this.options = options;
-        options.mirrors().attach(options);
         this.uploads = new Uploads(options);
         this.router = new Router(options, new Blobs(options), uploads, new Manifests(options), new Listings(options));
     }

@@ -132,4 +132,55 @@ class MirrorAuthTest {
                     + upstream.journal().entries());
         }
     }
+
+    @Test
+    @DisplayName("a blob another repository holds is mounted into the cache only from one the caller may pull")
+    void mountsOnlyFromRepositoriesTheCallerMayPull() throws Exception {
+        AccessControl upAndShared = new AccessControl() {
+            @Override
+            public Caller authenticate(HttpServletRequest request) {
+                return new Caller() {
+                    @Override
+                    public String name() {
+                        return "ci";
+                    }
+
+                    @Override
+                    public boolean authenticated() {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean may(Repository repository, Action action) {
+                        return action == Action.PULL && !repository.name().startsWith("private/");
+                    }
+                };
+            }
+
+            @Override
+            public String challenge(HttpServletRequest request, Optional<Scope> scope, boolean insufficientScope) {
+                return "Basic realm=\"mirror\"";
+            }
+        };
+        try (TestRegistry upstream = TestRegistry.start(Registry.builder().journal().build());
+             TestRegistry mirror = TestRegistry.start(Registry.builder().access(upAndShared)
+                     .mirror(Upstream.of("up", upstream.uri())).build())) {
+            dev.berth.registry.spi.BlobPutHandler put = (dev.berth.registry.spi.BlobPutHandler) mirror.registry().storage()
+                    .blobs();
+            byte[] secret = "private bytes".getBytes(StandardCharsets.UTF_8);
+            byte[] shared = "shared bytes".getBytes(StandardCharsets.UTF_8);
+            dev.berth.registry.api.Digest secretDigest = dev.berth.registry.api.Digest.sha256(secret);
+            dev.berth.registry.api.Digest sharedDigest = dev.berth.registry.api.Digest.sha256(shared);
+            put.put(Repository.parse("private/app"), secretDigest, new java.io.ByteArrayInputStream(secret));
+            put.put(Repository.parse("shared/app"), sharedDigest, new java.io.ByteArrayInputStream(shared));
+
+            var leaked = Requests.send(mirror, "GET", "/v2/up/team/app/blobs/" + secretDigest, null);
+            assertEquals(404, leaked.statusCode(), "a private repository's blob is not served through the cache: "
+                    + Requests.text(leaked));
+            var mounted = Requests.send(mirror, "GET", "/v2/up/team/app/blobs/" + sharedDigest, null);
+            assertArrayEquals(shared, mounted.body(), "mounted from a repository the caller may pull");
+            assertEquals(1, upstream.journal().matching(e -> e.route().equals("end-2")).size(),
+                    "only the private blob was asked of the upstream (which does not have it)");
+        }
+    }
 }
