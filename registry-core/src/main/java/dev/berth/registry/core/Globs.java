@@ -2,6 +2,7 @@
 package dev.berth.registry.core;
 
 import dev.berth.registry.api.Repository;
+import dev.berth.registry.api.Tag;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -26,6 +27,15 @@ public final class Globs {
         List<PathMatcher> matchers = globs.stream().map(Globs::glob).toList();
         return repo -> {
             Path name = Path.of(repo.name());
+            return matchers.stream().anyMatch(m -> m.matches(name));
+        };
+    }
+
+    /** The tags matching any of {@code globs}; a bad glob is refused here, naming it. */
+    public static Predicate<Tag> tags(List<String> globs) {
+        List<PathMatcher> matchers = globs.stream().map(Globs::glob).toList();
+        return tag -> {
+            Path name = Path.of(tag.value());
             return matchers.stream().anyMatch(m -> m.matches(name));
         };
     }

@@ -3,8 +3,6 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,13 +43,11 @@ public interface ImmutableTags {
             throw new IllegalArgumentException("an immutable-tags rule needs repositories and tags: " + name);
         }
         java.util.function.Predicate<Repository> repos = Globs.repositories(repositories);
-        List<PathMatcher> names = tags.stream().map(Globs::glob).toList();
+        java.util.function.Predicate<Tag> names = Globs.tags(tags);
         return new ImmutableTags() {
             @Override
             public Optional<String> rule(Repository repo, Tag tag) {
-                Path tagName = Path.of(tag.value());
-                return mayApply(repo) && names.stream().anyMatch(m -> m.matches(tagName)) ? Optional.of(name)
-                        : Optional.empty();
+                return mayApply(repo) && names.test(tag) ? Optional.of(name) : Optional.empty();
             }
 
             @Override

@@ -3,7 +3,6 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
-import java.nio.file.Path;
 
 /**
  * A request's repository as a mirror sees it: which upstream, the name there ({@code remote}),
@@ -24,8 +23,7 @@ record MirrorTarget(UpstreamClient client, String remote, Repository local, Mode
     }
 
     boolean tagAllowed(Tag tag) {
-        Path name = Path.of(tag.value());
-        return upstream().tags().stream().anyMatch(glob -> Globs.glob(glob).matches(name));
+        return client.mirrorsTag.test(tag);
     }
 
     RegistryException notMirrored(String what) {

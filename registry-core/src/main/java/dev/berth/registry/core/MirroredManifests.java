@@ -162,14 +162,17 @@ final class MirroredManifests {
             throw new RegistryException(ErrorCode.UNKNOWN, 502, "upstream " + target.upstream().name()
                     + " sent a manifest this registry cannot store: " + e.getMessage(), null);
         }
-        PushedManifest manifest = parsed.manifest();
-        // lazy: what it references is fetched when a client asks, so none of it is required yet
-        PushedManifest lazy = new PushedManifest(manifest.manifest(), manifest.references(), manifest.subject(),
-                manifest.artifactType(), manifest.annotations(), manifest.references());
         if (!options.readOnly().get()) {
-            options.view().manifests().put(target.local(), lazy, ref instanceof Tag tag ? Set.of(tag) : Set.of());
+            options.view().manifests().put(target.local(), lazy(parsed.manifest()),
+                    ref instanceof Tag tag ? Set.of(tag) : Set.of());
         }
-        return new Served(target.local(), digest, manifest.manifest(), Optional.empty());
+        return new Served(target.local(), digest, parsed.manifest().manifest(), Optional.empty());
+    }
+
+    /** {@code manifest} with every reference external: fetched when a client asks for it, so none is required yet. */
+    private static PushedManifest lazy(PushedManifest manifest) {
+        return new PushedManifest(manifest.manifest(), manifest.references(), manifest.subject(),
+                manifest.artifactType(), manifest.annotations(), manifest.references());
     }
 
     private byte[] readLimited(InputStream in, MirrorTarget target) throws IOException {
@@ -205,10 +208,8 @@ final class MirroredManifests {
             checked.put(key, now);
         }
         try {
-            PushedManifest parsed = ManifestParser.parse(cached.manifest().content(),
-                    Optional.of(cached.manifest().mediaType()), cached.digest()).manifest();
-            options.view().manifests().put(target.local(), new PushedManifest(parsed.manifest(), parsed.references(),
-                    parsed.subject(), parsed.artifactType(), parsed.annotations(), parsed.references()), Set.of());
+            options.view().manifests().put(target.local(), lazy(ManifestParser.parse(cached.manifest().content(),
+                    Optional.of(cached.manifest().mediaType()), cached.digest()).manifest()), Set.of());
         } catch (IOException | RuntimeException e) {
             options.logger().log(System.Logger.Level.WARNING, "mirror: could not renew " + cached.digest() + " in "
                     + target.local() + ": " + e.getMessage());

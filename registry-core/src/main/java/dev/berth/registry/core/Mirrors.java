@@ -92,7 +92,7 @@ final class Mirrors {
         Upstream upstream = client.upstream;
         String remote = upstream.library() && name.indexOf('/') < 0 ? "library/" + name : name;
         Repository local = Names.repository(upstream.name() + "/" + remote);
-        boolean allowed = Globs.repositories(upstream.repositories()).test(Names.repository(remote));
+        boolean allowed = client.mirrors.test(Names.repository(remote));
         return new MirrorTarget(client, remote, local, mode, allowed);
     }
 

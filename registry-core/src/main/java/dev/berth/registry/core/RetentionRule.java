@@ -3,8 +3,6 @@ package dev.berth.registry.core;
 
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.api.Tag;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -46,22 +44,11 @@ public record RetentionRule(String name, Predicate<Repository> covers, OptionalI
     }
 
     boolean alwaysKept(Tag tag) {
-        return matches(always, tag);
+        return Globs.tags(always).test(tag);
     }
 
     boolean countedForLatest(Tag tag) {
-        return matches(latestTags, tag);
-    }
-
-    private static boolean matches(List<String> globs, Tag tag) {
-        Path name = Path.of(tag.value());
-        for (String glob : globs) {
-            PathMatcher m = Globs.glob(glob);
-            if (m.matches(name)) {
-                return true;
-            }
-        }
-        return false;
+        return Globs.tags(latestTags).test(tag);
     }
 
     /** What retention took out of one repository. */

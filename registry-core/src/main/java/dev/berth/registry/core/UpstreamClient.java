@@ -2,6 +2,7 @@
 package dev.berth.registry.core;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.MediaType;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,18 +18,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class UpstreamClient {
     /** Every manifest type Berth stores, so the upstream answers with what it has, unconverted. */
-    static final String MANIFEST_TYPES = String.join(", ", "application/vnd.oci.image.index.v1+json",
-            "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
-            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.artifact.manifest.v1+json");
+    static final String MANIFEST_TYPES = String.join(", ", MediaType.OCI_INDEX.value(), MediaType.OCI_MANIFEST.value(),
+            MediaType.DOCKER_MANIFEST_LIST.value(), MediaType.DOCKER_MANIFEST.value());
     private static final int MAX_REDIRECTS = 5;
 
     final Upstream upstream;
     final UpstreamCounts counts = new UpstreamCounts();
+    /** Its allow-lists, compiled once: repositories as the upstream names them, and tags. */
+    final java.util.function.Predicate<dev.berth.registry.api.Repository> mirrors;
+    final java.util.function.Predicate<dev.berth.registry.api.Tag> mirrorsTag;
     private final UpstreamAuth auth;
     private final UpstreamBudget budget;
 
     UpstreamClient(Upstream upstream) {
         this.upstream = upstream;
+        this.mirrors = Globs.repositories(upstream.repositories());
+        this.mirrorsTag = Globs.tags(upstream.tags());
         this.auth = new UpstreamAuth(upstream, counts);
         this.budget = new UpstreamBudget(upstream);
     }
