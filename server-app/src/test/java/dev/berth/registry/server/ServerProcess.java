@@ -144,6 +144,33 @@ final class ServerProcess implements AutoCloseable {
         return process;
     }
 
+    /** Waits until the server printed a line containing each of {@code texts}, in any order; returns them in that order. */
+    List<String> awaitLines(List<String> texts, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String[] found = new String[texts.size()];
+        int missing = texts.size();
+        StringBuilder seen = new StringBuilder();
+        while (missing > 0 && System.nanoTime() < deadline) {
+            String line = lines.poll(200, TimeUnit.MILLISECONDS);
+            if (line == null) {
+                continue;
+            }
+            seen.append(line).append('\n');
+            for (int i = 0; i < found.length; i++) {
+                if (found[i] == null && line.contains(texts.get(i))) {
+                    found[i] = line;
+                    missing--;
+                    break;
+                }
+            }
+        }
+        if (missing > 0) {
+            throw new AssertionError("the server never printed lines with all of " + texts + " within " + seconds
+                    + " s; it printed:\n" + seen + "(alive: " + process.isAlive() + ")");
+        }
+        return List.of(found);
+    }
+
     /** Waits (bounded) for a printed line containing {@code text}. */
     String awaitLine(String text, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

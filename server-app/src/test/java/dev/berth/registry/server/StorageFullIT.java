@@ -53,6 +53,8 @@ class StorageFullIT {
             }
             assertEquals(404, new HttpTester(server.uri()).send("HEAD", "/v2/full/app/blobs/" + digest, (byte[]) null).statusCode(),
                     "nothing partial is visible");
+            // the refusal's metric is recorded just before its access-log line, after the client has the answer
+            server.awaitLines(List.of("status=507", "status=507"), 10);
             String output = server.output();
             long lines = output.lines().filter(l -> l.contains("storage full: POST")).count();
             assertEquals(2, lines, output);
