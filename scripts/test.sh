@@ -10,7 +10,7 @@ missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v curl >/dev/null 2>&1 || missing+=(curl)  # README's tour, run by ReadmeTourIT
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)  # DockerPolicyIT's and MirrorIT's private daemon
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)  # the private daemon of DockerPolicyIT, MirrorIT and ContainerImageIT
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)  # MirrorIT's upstream (CNCF distribution)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)  # its htpasswd file
 if [ ${#missing[@]} -gt 0 ]; then

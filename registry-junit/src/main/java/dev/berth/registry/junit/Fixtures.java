@@ -176,7 +176,7 @@ public final class Fixtures {
     }
 
     /** {@code repository[:tag]}; without a tag, pushed by digest only. */
-    private record Reference(String repository, String tag) {
+    record Reference(String repository, String tag) {
         static Reference parse(String reference) {
             int slash = reference.lastIndexOf('/');
             int colon = reference.lastIndexOf(':');

@@ -59,11 +59,7 @@ public final class TestRegistry implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         dev.berth.registry.jetty.SelfSignedCertificate certificate =
                 dev.berth.registry.jetty.SelfSignedCertificate.generate(domain);
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(certificate.keyStore());
-        tls.setKeyStorePassword(new String(dev.berth.registry.jetty.SelfSignedCertificate.PASSWORD));
-        tls.setSniRequired(false);
-        BerthServer server = BerthServer.start(registry, listener(Optional.of(tls)));
+        BerthServer server = BerthServer.start(registry, listener(Optional.of(certificate.serverContext())));
         return new TlsRegistry(new TestRegistry(server, () -> HttpClient.newBuilder()
                 .sslContext(certificate.trustingContext()).connectTimeout(Duration.ofSeconds(10)).build()), certificate);
     }

@@ -30,7 +30,8 @@ public record TrustFiles(Path caCertificate, Path trustStore, Path certsDirector
         return certsDirectory.resolve(hostAndPort);
     }
 
-    static TrustFiles write(SelfSignedCertificate certificate, Path directory, List<String> hosts, int port)
+    /** Writes {@code certificate}'s files under {@code directory}, with {@code certs.d} entries for each of {@code hosts} at {@code port}. */
+    public static TrustFiles write(SelfSignedCertificate certificate, Path directory, List<String> hosts, int port)
             throws IOException {
         Files.createDirectories(directory);
         byte[] pem;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Dockerd implements AutoCloseable {
     private final Process process;
+    private final Path dir;
     private final Path socket;
     private final Path log;
 
@@ -23,8 +24,9 @@ final class Dockerd implements AutoCloseable {
     record Result(int exit, String output) {
     }
 
-    private Dockerd(Process process, Path socket, Path log) {
+    private Dockerd(Process process, Path dir, Path socket, Path log) {
         this.process = process;
+        this.dir = dir;
         this.socket = socket;
         this.log = log;
     }
@@ -48,7 +50,7 @@ final class Dockerd implements AutoCloseable {
             throw new AssertionError("dockerd is not installed: run the tests with `bash scripts/test.sh`, which installs"
                     + " docker.io", e);
         }
-        Dockerd daemon = new Dockerd(p, socket, log);
+        Dockerd daemon = new Dockerd(p, dir, socket, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && p.isAlive()) {
             if (Files.exists(socket) && daemon.run("version").exit() == 0) {
@@ -60,9 +62,14 @@ final class Dockerd implements AutoCloseable {
         throw new AssertionError("dockerd did not start within 60 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /** Where clients reach this daemon, as DOCKER_HOST names it. */
+    String host() {
+        return "unix://" + socket;
+    }
+
     /** Runs {@code docker ARGS} against this daemon, to its end (bounded). */
     Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("docker", "-H", "unix://" + socket));
+        List<String> command = new ArrayList<>(List.of("docker", "-H", host()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,11 +90,18 @@ final class Dockerd implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.toHandle().destroy(); // SIGTERM: dockerd stops the containerd it started
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+        // a daemon that ran a container leaves its network namespace mounted under the exec root
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] fields = line.split(" ");
+            if (fields.length > 1 && fields[1].startsWith(dir.toAbsolutePath() + "/")) {
+                new ProcessBuilder("umount", "-l", fields[1]).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 }

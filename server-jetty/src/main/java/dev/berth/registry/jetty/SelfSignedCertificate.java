@@ -24,6 +24,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A certificate for one domain (and 127.0.0.1), generated on the fly with Bouncy Castle: the
@@ -81,6 +82,15 @@ public final class SelfSignedCertificate {
     /** The key and certificate, for the server (password {@code berth}). */
     public KeyStore keyStore() {
         return keyStore;
+    }
+
+    /** Jetty's server side of it: this key store, any SNI name (clients may dial 127.0.0.1). */
+    public SslContextFactory.Server serverContext() {
+        SslContextFactory.Server context = new SslContextFactory.Server();
+        context.setKeyStore(keyStore);
+        context.setKeyStorePassword(new String(PASSWORD));
+        context.setSniRequired(false);
+        return context;
     }
 
     /** A client context that trusts this certificate and nothing else. */

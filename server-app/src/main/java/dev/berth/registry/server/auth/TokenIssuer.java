@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.berth.registry.api.Repository;
 import dev.berth.registry.core.AccessControl.Action;
 import dev.berth.registry.core.AccessControl.Unauthenticated;
+import dev.berth.registry.core.BasicCredentials;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -106,7 +107,7 @@ final class TokenIssuer {
         response.setHeader("Cache-Control", "no-store");
         Optional<String> user;
         try {
-            Optional<BasicAccess.Credentials> credentials = BasicAccess.parse(request, "Basic");
+            Optional<BasicCredentials> credentials = BasicCredentials.parse(request);
             if (credentials.isPresent() && users.isEmpty()) {
                 throw new Unauthenticated("this token endpoint has no users");
             }
