@@ -19,6 +19,7 @@
  * <tr><td>{@link dev.berth.registry.spi.TagClaimHandler}</td><td>ManifestHandler</td><td>tags created only where none exists, and removed only while they name a given manifest, atomically: immutable tags, retention</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.TagPullsHandler}</td><td>ManifestHandler</td><td>when tags were last pulled: retention's pulled-within</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.ExternalContent}</td><td>ManifestHandler</td><td>manifests whose blobs arrive out of band</td></tr>
+ * <tr><td>{@link dev.berth.registry.spi.MirrorStateStorage}</td><td>Storage</td><td>the pull-through cache's tag checks and fetch leases, shared by every node of the storage</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.gc.CollectableStorage}</td><td>Storage</td><td>online garbage collection ({@code spi.gc})</td></tr>
  * <tr><td>{@link dev.berth.registry.spi.DeclaredSettings}</td><td>StorageProvider</td><td>the settings {@code open} reads: others are refused, naming the closest</td></tr>
  * </table>

@@ -31,31 +31,37 @@ final class Blobs {
         Repository repo = ex.repository();
         Digest digest = ex.pathDigest("digest");
         try {
-            serveStored(ex, options.view(), repo, digest);
+            serveStored(ex, options.view(), repo, digest,
+                    () -> ex.mirror.ifPresent(m -> m.client().counts.hits.increment()));
         } catch (NotFoundException e) {
             if (ex.mirror.isEmpty()) {
                 throw e;
             }
             mirrored.serve(ex, ex.mirror.get(), digest);
-            return;
         }
-        ex.mirror.ifPresent(m -> m.client().counts.hits.increment());
     }
 
-    /** The blob as {@code storage} holds it in {@code repo}, with its headers; NotFoundException when it does not. */
-    static void serveStored(Exchange ex, StorageView storage, Repository repo, Digest digest) throws IOException {
+    /**
+     * The blob as {@code storage} holds it in {@code repo}, with its headers; NotFoundException when it does not.
+     * {@code found} runs once the blob is known to be there, before any byte is sent, so what it counts is
+     * counted by the time the client has its answer.
+     */
+    static void serveStored(Exchange ex, StorageView storage, Repository repo, Digest digest, Runnable found)
+            throws IOException {
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("Content-Type", "application/octet-stream");
         ex.header("ETag", "\"" + digest + "\"");
         ex.header("Cache-Control", "max-age=31536000");
         if (ex.isHead() && storage.stat().isPresent()) {
             long size = storage.stat().get().stat(repo, digest); // HEAD never opens the content
+            found.run();
             ex.response.setStatus(200);
             ex.header("Accept-Ranges", "bytes");
             ex.response.setContentLengthLong(size);
             return;
         }
         try (InputStream in = storage.blobs().get(repo, digest)) {
+            found.run();
             send(ex, storage, repo, digest, in);
         } catch (DigestMismatchException | SizeMismatchException e) {
             // stored content that fails its digest is the storage's fault, never the client's (a 500)

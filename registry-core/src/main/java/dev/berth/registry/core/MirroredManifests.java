@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  * with a HEAD at most once per {@link Upstream#freshFor} per server, and when the upstream cannot
  * be asked (429, 5xx, timeout, denied) the cached copy is served with a {@code Warning}. What
  * the upstream sends is stored byte for byte, never converted, and concurrent requests for one
- * reference share one upstream request.
+ * reference share one upstream request. With a storage that shares mirror state, a check by any
+ * node of the storage counts for all of them.
  */
 final class MirroredManifests {
     private static final int REMEMBERED = 100_000;
@@ -39,6 +40,7 @@ final class MirroredManifests {
     }
 
     private final RegistryOptions options;
+    private final SharedMirrorState shared;
     private final Map<Key, CompletableFuture<Served>> inFlight = new ConcurrentHashMap<>();
     private final Map<Key, Long> checked = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -49,6 +51,7 @@ final class MirroredManifests {
 
     MirroredManifests(RegistryOptions options) {
         this.options = options;
+        this.shared = new SharedMirrorState(options.view().mirrorState(), options.logger());
     }
 
     /** What to serve for {@code ref}; for a plain name, what the registry holds under it comes first. */
@@ -216,16 +219,31 @@ final class MirroredManifests {
         }
     }
 
+    /** Checked within the interval by this node, or else, as the shared state says, by another. */
     private boolean isFresh(MirrorTarget target, Tag tag) {
+        Key key = new Key(target.local(), tag.value());
+        long freshFor = target.upstream().freshFor().toMillis();
         synchronized (checked) {
-            Long at = checked.get(new Key(target.local(), tag.value()));
-            return at != null && System.currentTimeMillis() - at < target.upstream().freshFor().toMillis();
+            Long at = checked.get(key);
+            if (at != null && System.currentTimeMillis() - at < freshFor) {
+                return true;
+            }
         }
+        Optional<Long> elsewhere = shared.lastCheck(target.local(), tag).map(java.time.Instant::toEpochMilli)
+                .filter(at -> System.currentTimeMillis() - at < freshFor);
+        elsewhere.ifPresent(at -> {
+            synchronized (checked) {
+                checked.merge(key, at, Math::max);
+            }
+        });
+        return elsewhere.isPresent();
     }
 
     private void markChecked(MirrorTarget target, Tag tag) {
+        long now = System.currentTimeMillis();
         synchronized (checked) {
-            checked.put(new Key(target.local(), tag.value()), System.currentTimeMillis());
+            checked.put(new Key(target.local(), tag.value()), now);
         }
+        shared.recordCheck(target.local(), tag, java.time.Instant.ofEpochMilli(now));
     }
 }

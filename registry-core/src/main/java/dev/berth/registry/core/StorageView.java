@@ -12,6 +12,8 @@ import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.ExternalContent;
 import dev.berth.registry.spi.ManifestHandler;
+import dev.berth.registry.spi.MirrorStateHandler;
+import dev.berth.registry.spi.MirrorStateStorage;
 import dev.berth.registry.spi.PartSizedUploads;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.TagClaimHandler;
@@ -34,7 +36,7 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                    ManifestHandler manifests, Optional<Claimer> claim, Optional<PullTimes> pulls,
                    boolean externalContent,
                    UploadHandler uploads, Optional<PartSizedUploads> partSizes,
-                   Optional<CollectionHandler> collection) {
+                   Optional<CollectionHandler> collection, Optional<MirrorStateHandler> mirrorState) {
 
     /** {@code blobs} serves and stores blobs: the storage's own or the builder's override. */
     static StorageView of(Storage storage, BlobHandler blobs, Optional<StorageObserver> observer) {
@@ -50,7 +52,8 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 storage.manifests() instanceof ExternalContent,
                 storage.uploads(),
                 storage.uploads() instanceof PartSizedUploads parts ? Optional.of(parts) : Optional.empty(),
-                storage instanceof CollectableStorage c ? Optional.of(c.collection()) : Optional.empty());
+                storage instanceof CollectableStorage c ? Optional.of(c.collection()) : Optional.empty(),
+                storage instanceof MirrorStateStorage m ? Optional.of(m.mirrorState()) : Optional.empty());
         return observer.map(o -> plain.observed(new ObservedCalls(o))).orElse(plain);
     }
 
@@ -66,7 +69,8 @@ record StorageView(BlobHandler blobs, Optional<BlobStatHandler> stat, Optional<B
                 claim.map(c -> c.observed(calls)), pulls.map(p -> p.observed(calls)),
                 externalContent,
                 new ObservedUploads(uploads, calls), partSizes,
-                collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)));
+                collection.<CollectionHandler>map(c -> new ObservedCollection(c, calls)),
+                mirrorState.<MirrorStateHandler>map(m -> new ObservedMirrorState(m, calls)));
     }
 
     /** What core asks of a {@link TagClaimHandler}. */

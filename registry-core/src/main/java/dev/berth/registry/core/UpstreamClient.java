@@ -90,10 +90,9 @@ final class UpstreamClient {
                 URI next = uri.resolve(response.header("Location").orElseThrow(() ->
                         new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "a redirect without Location",
                                 Optional.empty())));
-                boolean sameHost = next.getHost() != null && next.getHost().equalsIgnoreCase(uri.getHost())
-                        && next.getPort() == uri.getPort() && next.getScheme().equals(uri.getScheme());
                 uri = next;
-                response = UpstreamHttp.exchange(upstream, method, uri, accept, sameHost ? auth.header(scope)
+                // judged against the upstream itself, not the last hop: a foreign host's own redirects get none either
+                response = UpstreamHttp.exchange(upstream, method, uri, accept, isUpstream(uri) ? auth.header(scope)
                         : Optional.empty());
             }
             int status = response.status();
@@ -134,6 +133,16 @@ final class UpstreamClient {
             }
             default -> new UpstreamException(UpstreamException.Kind.UNAVAILABLE, message, Optional.empty());
         };
+    }
+
+    private boolean isUpstream(URI uri) {
+        URI own = upstream.url();
+        return uri.getHost() != null && uri.getHost().equalsIgnoreCase(own.getHost()) && uri.getScheme().equals(own.getScheme())
+                && port(uri) == port(own);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
     private static boolean isRedirect(int status) {

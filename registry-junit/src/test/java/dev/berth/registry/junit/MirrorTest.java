@@ -70,6 +70,21 @@ class MirrorTest {
     }
 
     @Test
+    @DisplayName("a hit is counted by the time its answer has arrived (300 manifest and blob hits)")
+    void hitsCountedBeforeTheAnswerEnds() throws Exception {
+        PushedImage image = upstream.fixtures().image("team/app:v1", 100);
+        assertEquals(200, Requests.send(mirror, "GET", "/v2/up/team/app/manifests/v1", null).statusCode());
+        assertEquals(200, Requests.send(mirror, "GET", "/v2/up/team/app/blobs/" + image.layers().get(0), null).statusCode());
+        awaitStored(mirror, Repository.parse("up/team/app"), image.layers().get(0));
+        long before = mirror.registry().upstreamStats().get(0).hits();
+        for (int i = 1; i <= 300; i++) {
+            String path = i % 2 == 0 ? "manifests/" + image.digest() : "blobs/" + image.layers().get(0);
+            assertEquals(200, Requests.send(mirror, "GET", "/v2/up/team/app/" + path, null).statusCode());
+            assertEquals(before + i, mirror.registry().upstreamStats().get(0).hits(), "after hit " + i + " (" + path + ")");
+        }
+    }
+
+    @Test
     @DisplayName("a digest held locally never goes upstream; a stale tag is re-checked with a HEAD only")
     void freshness() throws Exception {
         try (TestRegistry quick = TestRegistry.start(Registry.builder()

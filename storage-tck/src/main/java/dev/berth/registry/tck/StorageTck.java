@@ -12,6 +12,7 @@ import dev.berth.registry.spi.BlobPutHandler;
 import dev.berth.registry.spi.BlobStatHandler;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.TagClaimHandler;
+import dev.berth.registry.spi.MirrorStateStorage;
 import dev.berth.registry.spi.TagPullsHandler;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -117,6 +118,7 @@ public abstract class StorageTck {
         }
         (storage.manifests() instanceof TagClaimHandler ? found : missing).add(TagClaimHandler.class.getSimpleName());
         (storage.manifests() instanceof TagPullsHandler ? found : missing).add(TagPullsHandler.class.getSimpleName());
+        (storage instanceof MirrorStateStorage ? found : missing).add(MirrorStateStorage.class.getSimpleName());
         String collection = blobHandler.isPresent() ? "over a store that keeps the rest (GC checks skipped)"
                 : storage instanceof CollectableStorage ? "CollectionHandler" : "no CollectionHandler";
         report.publishEntry("capabilities", String.join(", ", found) + ", " + collection);
@@ -167,6 +169,15 @@ public abstract class StorageTck {
     @Nested
     @DisplayName("TagPullsHandler: last pulls (retention's pulled-within)")
     class TagPulls extends TagPullsContracts {
+        @Override
+        StorageTck kit() {
+            return StorageTck.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("MirrorStateStorage: the pull-through cache's state, shared by the nodes of a storage")
+    class MirrorState extends MirrorStateContracts {
         @Override
         StorageTck kit() {
             return StorageTck.this;

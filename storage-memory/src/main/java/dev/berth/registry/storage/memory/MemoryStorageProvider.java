@@ -6,7 +6,6 @@ import dev.berth.registry.spi.DeclaredSettings;
 import dev.berth.registry.spi.Storage;
 import dev.berth.registry.spi.StorageConfig;
 import dev.berth.registry.spi.StorageProvider;
-import dev.berth.registry.spi.gc.CollectableStorage;
 import java.util.Map;
 
 /** {@code memory}: everything on the heap, gone at exit. For tests and trials. */
@@ -26,7 +25,7 @@ public final class MemoryStorageProvider implements StorageProvider, DeclaredSet
     public Storage open(StorageConfig config) {
         MemoryBlobHandler blobs = new MemoryBlobHandler();
         MemoryManifestHandler manifests = new MemoryManifestHandler(blobs);
-        return CollectableStorage.of(blobs, manifests, new MemoryUploadHandler(blobs),
-                new MemoryCollection(blobs, manifests), () -> { });
+        return new MemoryStorage(blobs, manifests, new MemoryUploadHandler(blobs),
+                new MemoryCollection(blobs, manifests), new MemoryMirrorState());
     }
 }

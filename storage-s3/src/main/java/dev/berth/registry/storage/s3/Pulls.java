@@ -14,19 +14,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Last pulls as one small object per tag, {@code pulls/REPO/_tags/TAG} holding epoch milliseconds,
- * raised only by compare-and-swap so that a server writing an older time never lowers it.
+ * A time per tag as one small object, {@code ROOT/REPO/_tags/TAG} holding epoch milliseconds,
+ * raised only by compare-and-swap so that a server writing an older time never lowers it: last
+ * pulls under {@code pulls/}, the mirror's last upstream checks under {@code mirror-checks/}.
  */
 final class Pulls {
     private static final int ATTEMPTS = 10;
     private final Bucket bucket;
+    private final String root;
 
-    Pulls(Bucket bucket) {
+    Pulls(Bucket bucket, String root) {
         this.bucket = bucket;
+        this.root = root;
     }
 
-    private static String prefix(Repository repo) {
-        return "pulls/" + repo.name() + "/_tags/";
+    private String prefix(Repository repo) {
+        return root + repo.name() + "/_tags/";
+    }
+
+    /** mirror-check-3: the time recorded for {@code tag}. */
+    Optional<Instant> one(Repository repo, Tag tag) throws IOException {
+        return bucket.readLive(prefix(repo) + tag.value()).flatMap(Pulls::millis).map(Instant::ofEpochMilli);
     }
 
     /** pulls-1. */

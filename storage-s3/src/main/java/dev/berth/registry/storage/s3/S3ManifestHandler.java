@@ -44,7 +44,7 @@ final class S3ManifestHandler implements TagClaimHandler, TagPullsHandler {
     S3ManifestHandler(Links links) {
         this.links = links;
         this.bucket = links.bucket();
-        this.pulls = new Pulls(bucket);
+        this.pulls = new Pulls(bucket, "pulls/");
     }
 
     @Override
