@@ -32,12 +32,16 @@ final class BoundedCache<K, V> {
     }
 
     void put(K key, V value) {
+        long weighs = weight.applyAsLong(value);
+        if (weighs > maxWeight) {
+            remove(key); // never worth emptying the cache for: read from the files each time
+            return;
+        }
         V old = entries.put(key, value);
-        long added = weight.applyAsLong(value) - (old == null ? 0 : weight.applyAsLong(old));
-        if (held.addAndGet(added) > maxWeight) {
+        if (held.addAndGet(weighs - (old == null ? 0 : weight.applyAsLong(old))) > maxWeight) {
             entries.clear();
             entries.put(key, value);
-            held.set(weight.applyAsLong(value));
+            held.set(weighs);
         }
     }
 

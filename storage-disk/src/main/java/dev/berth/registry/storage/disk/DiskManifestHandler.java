@@ -30,8 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * bounded cache; tags are {@link DiskTags}.
  */
 final class DiskManifestHandler implements TagClaimHandler, TagPullsHandler {
-    /** Manifests kept in memory, at most this many bytes: reads of hot tags touch no file. */
-    private static final long CACHE_BYTES = 64L * 1024 * 1024;
+    /**
+     * Manifests kept in memory, at most this many bytes: reads of hot tags touch no file. An
+     * eighth of the heap, at most 64 MiB: a fixed 64 MiB filled a 64 MiB heap with a few dozen
+     * large manifests and every request after failed.
+     */
+    private static final long CACHE_BYTES = Math.min(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
 
     private record Key(Repository repo, Digest digest) {
     }
