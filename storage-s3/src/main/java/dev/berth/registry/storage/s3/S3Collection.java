@@ -40,13 +40,24 @@ final class S3Collection implements CollectionHandler {
     private final Links links;
     private final Bucket bucket;
     private final S3ManifestHandler manifests;
-    private final LinkRecords linkRecords;
+    private final ListedRecords<Link, Link> linkRecords;
+    private final ListedRecords<ManifestRecord, Listed> manifestRecords;
+
+    /** What a pass needs of a manifest record: not its content, which may be megabytes. */
+    private record Listed(String state, long nonce, long lastUsed, long size, List<String> references, String subject) {
+        static Listed of(ManifestRecord r) {
+            return new Listed(r.state(), r.nonce(), r.lastUsed(), r.content().length,
+                    r.references() == null ? List.of() : List.copyOf(r.references()), r.subject());
+        }
+    }
 
     S3Collection(Links links, S3ManifestHandler manifests) {
         this.links = links;
         this.bucket = links.bucket();
         this.manifests = manifests;
-        this.linkRecords = new LinkRecords(bucket);
+        this.linkRecords = new ListedRecords<>(bucket, Link.class, link -> link, 200_000);
+        // each keeps its references: fewer fit in the same memory than links
+        this.manifestRecords = new ListedRecords<>(bucket, ManifestRecord.class, Listed::of, 50_000);
     }
 
     @Override
@@ -65,10 +76,10 @@ final class S3Collection implements CollectionHandler {
         return new Item(Kind.BLOB, digest, state, link.nonce(), Instant.ofEpochMilli(link.lastUsed()), link.size());
     }
 
-    private static Item item(Digest digest, ManifestRecord record) {
+    private static Item item(Digest digest, Listed record) {
         State state = Records.COLLECTING.equals(record.state()) ? State.COLLECTING : State.LIVE;
         return new Item(Kind.MANIFEST, digest, state, record.nonce(), Instant.ofEpochMilli(record.lastUsed()),
-                record.content().length);
+                record.size());
     }
 
     @Override
@@ -78,11 +89,11 @@ final class S3Collection implements CollectionHandler {
         List<StoredManifest> result = new ArrayList<>();
         for (Entry entry : bucket.listLive(Keys.manifests(repo))) {
             Optional<Digest> digest = Keys.trailingDigest(entry.key());
-            Optional<Stored> stored = bucket.readLive(entry.key());
-            if (digest.isEmpty() || stored.isEmpty()) {
+            Optional<Listed> read = digest.isPresent() ? manifestRecords.read(entry) : Optional.empty();
+            if (read.isEmpty()) {
                 continue;
             }
-            ManifestRecord record = Records.read(stored.get().body(), ManifestRecord.class, entry.key());
+            Listed record = read.get();
             result.add(new StoredManifest(item(digest.get(), record), digests(record.references()),
                     Optional.ofNullable(record.subject()).map(Digest::parse),
                     tagsOf.getOrDefault(digest.get(), Set.of())));
@@ -103,10 +114,7 @@ final class S3Collection implements CollectionHandler {
         Set<Digest> all = new HashSet<>();
         manifests.inFlight(repo, all); // first: a put announced before its manifest is listed below
         for (Entry entry : bucket.listLive(Keys.manifests(repo))) {
-            Optional<Stored> stored = bucket.readLive(entry.key());
-            if (stored.isPresent()) {
-                all.addAll(digests(Records.read(stored.get().body(), ManifestRecord.class, entry.key()).references()));
-            }
+            manifestRecords.read(entry).ifPresent(record -> all.addAll(digests(record.references())));
         }
         return all;
     }

@@ -143,6 +143,11 @@ public final class S3TestServer implements AutoCloseable {
         return counting().linkReads.get();
     }
 
+    /** Reads of manifest records ({@code …/_manifests/…}) so far. */
+    public long manifestReads() {
+        return counting().manifestReads.get();
+    }
+
     /** Bytes of everything else written: the backend's small JSON records and markers. */
     public long recordBytesWritten() {
         return counting().records.get();
@@ -167,6 +172,7 @@ public final class S3TestServer implements AutoCloseable {
         final AtomicLong content = new AtomicLong();
         final AtomicLong records = new AtomicLong();
         final AtomicLong linkReads = new AtomicLong();
+        final AtomicLong manifestReads = new AtomicLong();
         private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
         CountingStore(BlobStore delegate) {
@@ -201,6 +207,8 @@ public final class S3TestServer implements AutoCloseable {
         public Blob getBlob(String container, String name, org.gaul.s3proxy.blobstore.options.GetOptions options) {
             if (name.contains("/_layers/")) {
                 linkReads.incrementAndGet();
+            } else if (name.contains("/_manifests/")) {
+                manifestReads.incrementAndGet();
             }
             return super.getBlob(container, name, options);
         }
