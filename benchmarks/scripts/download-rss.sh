@@ -6,7 +6,8 @@ set -euo pipefail
 jar=$1; port=$2; label=$3
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-java -XX:+UseSerialGC -Xms16m -Xmx256m -jar "$jar" --port "$port" -d "$work/data" --access-log off > "$work/server.log" 2>&1 &
+# shellcheck disable=SC2046 # the flags are words
+java $(bash "$(dirname "$0")/readme-jvm-flags.sh") -jar "$jar" --port "$port" -d "$work/data" --access-log off > "$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/v2/" > /dev/null && break; sleep 0.1; done
 r=http://127.0.0.1:$port/v2/dl/app/blobs

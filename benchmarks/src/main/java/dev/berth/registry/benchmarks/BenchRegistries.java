@@ -67,13 +67,37 @@ final class BenchRegistries {
     /** berth.jar with the JVM flags README gives, on its own data directory, with {@code args}. */
     static Server berth(Path jar, Path dir, String... args) throws IOException, InterruptedException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-jar", jar.toString(), "--host", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(berthJvmFlags());
+        command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1",
                 "--port", String.valueOf(port), "-d", dir.resolve("data").toString()));
         command.addAll(List.of(args));
         Path log = dir.resolve("berth.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return awaitPort(p, port, log);
+    }
+
+    /**
+     * The JVM flags of README.md's run command (the benchmarks run from the repository's root),
+     * or {@code -Dberth.jvm="FLAGS"} to measure others.
+     */
+    static List<String> berthJvmFlags() throws IOException {
+        String given = System.getProperty("berth.jvm");
+        if (given != null) {
+            return List.of(given.trim().split("\\s+"));
+        }
+        Path readme = Path.of("README.md");
+        if (Files.isRegularFile(readme)) {
+            for (String line : Files.readAllLines(readme)) {
+                int java = line.indexOf("&& java ");
+                int jar = line.indexOf(" -jar server-app/target/berth.jar");
+                if (java >= 0 && jar > java) {
+                    return List.of(line.substring(java + "&& java ".length(), jar).trim().split("\\s+"));
+                }
+            }
+        }
+        throw new IllegalStateException("no README.md with a `java … -jar server-app/target/berth.jar` command here:"
+                + " run from the repository's root, or give -Dberth.jvm=\"FLAGS\"");
     }
 
     private static Server awaitPort(Process p, int port, Path log) throws IOException, InterruptedException {

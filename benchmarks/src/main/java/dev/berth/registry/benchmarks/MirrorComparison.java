@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * java -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar dev.berth.registry.benchmarks.MirrorComparison server-app/target/berth.jar [ROUNDS [BERTH_OPTION...]]
  * </pre>
  * Options after the rounds go to Berth ({@code --storage memory}, to see what the disk costs).
+ * {@code -Dupstream.link=10ms,200mbit} puts the upstream behind a {@link SlowLink} of that one-way
+ * delay and rate, for the direct pulls and both caches alike, as a remote upstream is.
  */
 public final class MirrorComparison {
     /** 6 layers, about 4 MiB: a small service image. */
@@ -49,12 +51,16 @@ public final class MirrorComparison {
                 "java", System.getProperty("java.version")));
         results.put("image", "6 random layers of 2 MiB, 1 MiB, 512, 256, 64 and 16 KiB, and a config; OCI manifest");
         results.put("rounds", rounds);
-        try (BenchRegistries.Server upstream = BenchRegistries.distribution(Files.createDirectories(root.resolve("up")), null)) {
+        String link = System.getProperty("upstream.link", "");
+        results.put("upstreamLink", link.isEmpty() ? "loopback" : link + " (one-way delay, rate; SlowLink)");
+        try (BenchRegistries.Server upstream = BenchRegistries.distribution(Files.createDirectories(root.resolve("up")), null);
+             SlowLink slow = link.isEmpty() ? null : SlowLink.parse(link, upstream.uri())) {
+            URI far = slow == null ? upstream.uri() : slow.uri(); // where pulls reach the upstream
             // the upstream logs each request (info), so that its log counts what each cache asked
             try (BenchRegistries.Server proxy = BenchRegistries.distribution(Files.createDirectories(root.resolve("proxy")),
-                    upstream.uri().toString());
+                    far.toString());
                  BenchRegistries.Server berth = BenchRegistries.berth(jar, Files.createDirectories(root.resolve("berth")),
-                         berthOptions(upstream.uri(), args))) {
+                         berthOptions(far, args))) {
                 Map<String, List<Digest>> images = new LinkedHashMap<>();
                 for (int r = 0; r < rounds + 1; r++) {
                     for (String who : List.of("direct", "berth", "proxy")) {
@@ -65,7 +71,7 @@ public final class MirrorComparison {
                 Map<String, List<Double>> cold = new LinkedHashMap<>();
                 for (int r = 0; r < rounds; r++) { // interleaved: the machine's drift hits all three alike
                     int k = r;
-                    time(cold, "direct", () -> BenchRegistries.pull(upstream.uri(), "bench/direct-" + k, "v1",
+                    time(cold, "direct", () -> BenchRegistries.pull(far, "bench/direct-" + k, "v1",
                             images.get("direct-" + k), downloads));
                     time(cold, "berth", () -> BenchRegistries.pull(berth.uri(), "up/bench/berth-" + k, "v1",
                             images.get("berth-" + k), downloads));
