@@ -58,10 +58,16 @@ final class LoadRuns {
         void run(HttpClient client, int worker, int i) throws Exception;
     }
 
-    /** {@code clients} Java clients repeating {@code op} for {@code seconds}: operations per second and p99 ms. */
+    /** {@code clients} Java clients repeating {@code op} for {@code seconds}: operations per second, p50 and p99 ms. */
     static Map<String, Double> repeat(int clients, int seconds, Operation op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        return repeatWhile(clients, () -> System.nanoTime() < end, op);
+    }
+
+    /** As {@link #repeat}, for as long as {@code more} says. */
+    static Map<String, Double> repeatWhile(int clients, java.util.function.BooleanSupplier more, Operation op)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<List<Long>>> workers = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int w = 0; w < clients; w++) {
@@ -69,7 +75,7 @@ final class LoadRuns {
             workers.add(pool.submit(() -> {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 List<Long> times = new ArrayList<>();
-                for (int i = 0; System.nanoTime() < end; i++) {
+                for (int i = 0; more.getAsBoolean(); i++) {
                     long start = System.nanoTime();
                     op.run(client, worker, i);
                     times.add(System.nanoTime() - start);
@@ -86,6 +92,7 @@ final class LoadRuns {
         Collections.sort(all);
         Map<String, Double> result = new LinkedHashMap<>();
         result.put("rps", Math.round(all.size() / elapsed * 10) / 10.0);
+        result.put("p50_ms", all.isEmpty() ? 0 : Math.round(all.get(all.size() / 2) / 1e4) / 100.0);
         result.put("p99_ms", all.isEmpty() ? 0 : Math.round(all.get((int) (all.size() * 0.99)) / 1e4) / 100.0);
         return result;
     }

@@ -50,6 +50,8 @@ final class DiskManifestHandler implements TagClaimHandler, TagPullsHandler {
     /** gc-superset: what manifest puts in progress hold, by put. */
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong puts = new AtomicLong();
+    /** Sorted names of large directories, for catalog and tags pages: about 16 MiB at most. */
+    private final SortedListings listings = new SortedListings(250_000);
 
     private record InFlight(Repository repo, Set<Digest> digests) {
     }
@@ -57,7 +59,7 @@ final class DiskManifestHandler implements TagClaimHandler, TagPullsHandler {
     DiskManifestHandler(Layout layout, DiskBlobHandler blobs, Claims claims, int maxCachedTags) {
         this.layout = layout;
         this.blobs = blobs;
-        this.tags = new DiskTags(layout, maxCachedTags);
+        this.tags = new DiskTags(layout, maxCachedTags, listings);
         this.claims = claims;
     }
 
@@ -271,7 +273,7 @@ final class DiskManifestHandler implements TagClaimHandler, TagPullsHandler {
 
     @Override
     public Page<Repository> repositories(Optional<Repository> after, int limit) throws IOException {
-        return Repositories.page(layout, after, limit);
+        return Repositories.page(layout, listings, after, limit);
     }
 
     @Override

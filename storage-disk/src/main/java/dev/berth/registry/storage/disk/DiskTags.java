@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -37,12 +36,14 @@ final class DiskTags {
     }
 
     private final Layout layout;
+    private final SortedListings listings;
     /** Changed only under the tag's lock, after the file. */
     private final BoundedCache<Key, Digest> cache;
     private final ReentrantLock[] locks = new ReentrantLock[256];
 
-    DiskTags(Layout layout, int cacheEntries) {
+    DiskTags(Layout layout, int cacheEntries, SortedListings listings) {
         this.layout = layout;
+        this.listings = listings;
         this.cache = new BoundedCache<>(cacheEntries, digest -> 1);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
@@ -247,29 +248,23 @@ final class DiskTags {
     }
 
     /**
-     * tags-1: the tags after {@code after}, in order, at most {@code limit}: one read of the
-     * directory that compares file names and keeps only the page, so a page of a repository
-     * with 100,000 tags parses and sorts a page's worth of tags, not 100,000.
+     * tags-1: the tags after {@code after}, in order, at most {@code limit}: the directory's
+     * sorted names (kept while it is unchanged), searched for {@code after}, so a page of a
+     * repository with 100,000 tags costs a page, not a read and sort of 100,000 names.
      */
     Page<Tag> page(Repository repo, Optional<Tag> after, int limit) throws IOException {
-        String afterName = after.map(Tag::value).orElse(null);
-        TreeSet<String> page = new TreeSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.tags(repo))) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                if (afterName != null && name.compareTo(afterName) <= 0) {
-                    continue;
-                }
-                if (page.size() <= limit) {
-                    page.add(name);
-                } else if (name.compareTo(page.last()) < 0) {
-                    page.pollLast();
-                    page.add(name);
-                }
-            }
+        String[] names;
+        try {
+            names = listings.names(layout.tags(repo));
         } catch (NoSuchFileException e) {
-            // no tags yet
+            return Page.of(List.of(), limit); // no tags yet
         }
-        return Page.of(page.stream().map(Tag::new).toList(), limit);
+        String afterName = after.map(Tag::value).orElse("");
+        int from = SortedListings.firstWhere(names, name -> name.compareTo(afterName) > 0);
+        List<Tag> page = new ArrayList<>();
+        for (int i = from; i < names.length && page.size() <= limit; i++) {
+            page.add(new Tag(names[i]));
+        }
+        return Page.of(page, limit);
     }
 }
