@@ -194,7 +194,7 @@ final class DiskCollection implements CollectionHandler {
     public synchronized long reclaimUnlinked(Instant cutoff) throws IOException {
         blobs.trackLinks();
         try {
-            Set<Digest> linked = new HashSet<>();
+            LinkedDigests linked = new LinkedDigests();
             for (Repository repo : Repositories.list(layout)) {
                 for (Path link : files(layout.repository(repo).resolve("_blobs"))) {
                     Digest digest = Digest.parse(link.getParent().getFileName() + ":" + link.getFileName());
@@ -212,7 +212,7 @@ final class DiskCollection implements CollectionHandler {
                             try (DirectoryStream<Path> contents = Files.newDirectoryStream(prefix)) {
                                 for (Path content : contents) {
                                     Digest digest = Digest.parse(algorithm.getFileName() + ":" + content.getFileName());
-                                    if (!linked.contains(digest)) {
+                                    if (!linked.mayContain(digest)) {
                                         freed += reclaimIfUnlinked(digest, content, cutoff);
                                     }
                                 }
