@@ -129,8 +129,12 @@ final class CollectionPass {
     }
 
     /** Removes the tags {@code rule} does not keep, each only while it still names the manifest judged. */
-    private void retain(Repository repo, RetentionRule rule, Instant now, boolean dryRun, Tally tally) throws IOException {
+    private void retain(Repository repo, RetentionRule rule, Instant now, boolean dryRun, Tally tally)
+            throws IOException, InterruptedException {
         StorageView view = registry.options().view();
+        if (rule.pulledWithin().isPresent()) {
+            registry.options().pulls().flush(Duration.ofSeconds(30)); // pulls of a moment ago count
+        }
         Optional<Map<dev.berth.registry.api.Tag, Instant>> pulls = rule.pulledWithin().isPresent()
                 && view.pulls().isPresent() ? Optional.of(view.pulls().get().pulls(repo)) : Optional.empty();
         for (RetentionRule.Removal removal : Retaining.judge(repo, rule, store.manifests(repo), now,

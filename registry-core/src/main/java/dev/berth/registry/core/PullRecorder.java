@@ -10,17 +10,26 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Records manifest pulls by tag for retention, writing a tag's pull at most once per
  * {@link #RESOLUTION} per server: a recorded time is at most that much older than the last pull,
  * and retention allows for it, so what is not written errs towards keeping. The tags written
  * lately are remembered up to a bound; a forgotten one is written again at its next pull.
+ *
+ * <p>Writes leave the request for one background thread: a durable write costs fsyncs, and on a
+ * large registry most pulls by tag are the first of their hour. When {@link #QUEUED} writes
+ * wait, the next is done in the request instead, so none is dropped; a collection pass
+ * {@link #flush flushes} them before it reads pull times.
  */
 final class PullRecorder {
     /** How stale a recorded pull may be. */
     static final Duration RESOLUTION = Duration.ofHours(1);
     private static final int REMEMBERED = 100_000;
+    static final int QUEUED = 10_000;
 
     private record Key(Repository repo, Tag tag) {
     }
@@ -34,6 +43,11 @@ final class PullRecorder {
             return size() > REMEMBERED;
         }
     };
+
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUED), PullRecorder::daemon, new ThreadPoolExecutor.CallerRunsPolicy());
+    private final Object drained = new Object();
+    private int pending; // guarded by drained
 
     PullRecorder(Optional<StorageView.PullTimes> store, Logger logger) {
         this.store = store;
@@ -54,13 +68,43 @@ final class PullRecorder {
             }
             written.put(key, now); // one writer per tag and hour, even when many pull at once
         }
+        synchronized (drained) {
+            pending++;
+        }
+        writer.execute(() -> write(key, now)); // in this thread when the queue is full
+    }
+
+    /** Waits until every pull recorded so far is written (or failed), at most {@code timeout}. */
+    void flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drained) {
+            for (long left = timeout.toNanos(); pending > 0 && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
+        }
+    }
+
+    private void write(Key key, long at) {
         try {
-            store.get().record(repo, tag, java.time.Instant.ofEpochMilli(now));
+            store.get().record(key.repo(), key.tag(), java.time.Instant.ofEpochMilli(at));
         } catch (IOException | RuntimeException e) {
             synchronized (written) {
                 written.remove(key); // written again at the next pull
             }
-            logger.log(Logger.Level.WARNING, "could not record a pull of " + repo + ":" + tag + ": " + e.getMessage());
+            logger.log(Logger.Level.WARNING, "could not record a pull of " + key.repo() + ":" + key.tag() + ": "
+                    + e.getMessage());
+        } finally {
+            synchronized (drained) {
+                if (--pending == 0) {
+                    drained.notifyAll();
+                }
+            }
         }
+    }
+
+    private static Thread daemon(Runnable task) {
+        Thread thread = new Thread(task, "berth-pull-recorder");
+        thread.setDaemon(true);
+        return thread;
     }
 }
