@@ -50,10 +50,15 @@ record ScaleData(int repositories, int blobsPerRepository, int bigRepositories, 
         return String.format("v%07d", i);
     }
 
-    /** Builds it under {@code root} with {@code threads} writers; returns the seconds it took. */
+    /** Builds it in a disk storage under {@code root} with {@code threads} writers; returns the seconds it took. */
     double build(Path root, int threads) throws Exception {
+        return build("disk", Map.of("root", root.toString()), threads);
+    }
+
+    /** Builds it in the storage {@code provider} opens with {@code settings}; returns the seconds it took. */
+    double build(String provider, Map<String, String> settings, int threads) throws Exception {
         long t0 = System.nanoTime();
-        try (Storage storage = StorageProvider.named("disk").open(StorageConfig.of(Map.of("root", root.toString())))) {
+        try (Storage storage = StorageProvider.named(provider).open(StorageConfig.of(settings))) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> writers = new ArrayList<>();

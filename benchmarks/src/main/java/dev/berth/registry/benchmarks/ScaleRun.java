@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * How Berth's costs grow with the registry: berth.jar, started as README.md starts it, on a disk
@@ -50,23 +51,13 @@ public final class ScaleRun {
         results.put("registry", Map.of("blobs", data.blobs(), "repositories", data.repositories() + data.bigRepositories(),
                 "tags", data.tags(), "largest tags/list", data.tagsEach()));
         try {
-            Map<String, Object> empty = new LinkedHashMap<>();
-            try (BenchRegistries.Server berth = BenchRegistries.berth(jar, Files.createDirectories(root.resolve("empty")),
-                    "--gc-interval", "off", "--no-request-log")) {
-                BenchRegistries.pushImage(berth.uri(), ScaleData.repository(0), "v1", 1, 1024);
-                gets(berth.uri(), 16, false, 1, seconds, () -> true); // the JIT's warm-up
-                empty.put("manifest GET by tag, 16 clients", gets(berth.uri(), 16, false, 1, seconds, () -> true));
-                empty.put("rss_MiB", rssMiB(berth));
-            }
-            results.put("empty", empty);
-
+            results.put("empty", empty(jar, Files.createDirectories(root.resolve("empty")), seconds, List.of()));
             String keep = System.getProperty("scale.keep");
             Path big = Files.createDirectories(keep != null ? Path.of(keep) : root.resolve("big"));
             if (!Files.isDirectory(big.resolve("data"))) {
                 results.put("build_s", round(data.build(big.resolve("data"), 16)));
             }
-            results.put("large", large(jar, big, data, seconds));
-
+            results.put("large", large(jar, big, data, seconds, List.of(), Map::of));
             Map<String, Object> distribution = new LinkedHashMap<>();
             try (BenchRegistries.Server dist = BenchRegistries.distribution(Files.createDirectories(root.resolve("dist")), null)) {
                 pushes(dist.uri(), distribution, seconds);
@@ -80,12 +71,36 @@ public final class ScaleRun {
                 .writeValueAsString(results));
     }
 
-    private static Map<String, Object> large(Path jar, Path big, ScaleData data, int seconds) throws Exception {
+    /** Manifest GETs of one repository on a registry holding only it, started with {@code storage} options. */
+    static Map<String, Object> empty(Path jar, Path dir, int seconds, List<String> storage) throws Exception {
+        Map<String, Object> empty = new LinkedHashMap<>();
+        try (BenchRegistries.Server berth = BenchRegistries.berth(jar, dir, options(storage, List.of()))) {
+            BenchRegistries.pushImage(berth.uri(), ScaleData.repository(0), "v1", 1, 1024);
+            gets(berth.uri(), 16, false, 1, seconds, () -> true); // the JIT's warm-up
+            empty.put("manifest GET by tag, 16 clients", gets(berth.uri(), 16, false, 1, seconds, () -> true));
+            empty.put("rss_MiB", rssMiB(berth));
+        }
+        return empty;
+    }
+
+    private static String[] options(List<String> storage, List<String> more) {
+        List<String> all = new ArrayList<>(List.of("--gc-interval", "off", "--no-request-log"));
+        all.addAll(storage);
+        all.addAll(more);
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * Every measurement on the large registry that {@code data} built, served from {@code dir}
+     * with {@code storage} options; {@code reads} counts the storage's record reads, where it can.
+     */
+    static Map<String, Object> large(Path jar, Path dir, ScaleData data, int seconds, List<String> storage,
+                                     Supplier<Map<String, Long>> reads) throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         int admin = BenchRegistries.freePort();
         long start = System.nanoTime();
-        try (BenchRegistries.Server berth = BenchRegistries.berth(jar, big, "--gc-interval", "off", "--no-request-log",
-                "--admin-address", "127.0.0.1:" + admin)) {
+        try (BenchRegistries.Server berth = BenchRegistries.berth(jar, dir, options(storage,
+                List.of("--admin-address", "127.0.0.1:" + admin)))) {
             URI first = berth.uri().resolve("/v2/" + ScaleData.repository(data.repositories() / 2) + "/manifests/v1");
             while (get(first).statusCode() != 200) {
                 Thread.sleep(5);
@@ -103,7 +118,7 @@ public final class ScaleRun {
             f.put("_catalog of " + (data.repositories() + data.bigRepositories()) + " repositories",
                     paging(berth.uri(), "/v2/_catalog?n=100", "/v2/_catalog?n=100&last=" + ScaleData.repository(data.repositories() / 2)));
             f.put("rss_MiB after listings", rssMiB(berth));
-            f.put("GC pass", gcPass(berth.uri(), URI.create("http://127.0.0.1:" + admin), data.repositories()));
+            f.put("GC pass", gcPass(berth.uri(), URI.create("http://127.0.0.1:" + admin), data.repositories(), reads));
             f.put("rss_MiB after GC", rssMiB(berth));
             pushes(berth.uri(), f, seconds);
             f.put("peak_rss_MiB", berth.peakRssKib() / 1024);
@@ -112,7 +127,7 @@ public final class ScaleRun {
     }
 
     /** Manifest GETs by tag from {@code clients} while {@code more}, for at most {@code seconds}, of one repository or of random ones. */
-    private static Map<String, Double> gets(URI base, int clients, boolean random, int repositories, int seconds,
+    static Map<String, Double> gets(URI base, int clients, boolean random, int repositories, int seconds,
                                             java.util.function.BooleanSupplier more) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         return LoadRuns.repeatWhile(clients, () -> more.getAsBoolean() && System.nanoTime() < end, (client, w, i) -> {
@@ -126,12 +141,22 @@ public final class ScaleRun {
     }
 
     /**
-     * A pass started from the admin endpoint on an idle server, then one while 4 clients get
-     * random manifests, with the same load measured without a pass first.
+     * A pass started from the admin endpoint on an idle server (where the storage counts its
+     * record reads, a second one too: what it reads again of what did not change), then one while
+     * 4 clients get random manifests, with the same load measured without a pass first.
      */
-    private static Map<String, Object> gcPass(URI base, URI admin, int repositories) throws Exception {
+    private static Map<String, Object> gcPass(URI base, URI admin, int repositories, Supplier<Map<String, Long>> reads)
+            throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
+        Map<String, Long> before = reads.get();
         f.put("idle pass_s", round(collect(admin)));
+        Map<String, Long> between = reads.get();
+        before.forEach((what, n) -> f.put(what + " by the idle pass", between.get(what) - n));
+        if (!before.isEmpty()) { // a second pass over what did not change: the records it reads again
+            f.put("second idle pass_s", round(collect(admin)));
+            Map<String, Long> after = reads.get();
+            between.forEach((what, n) -> f.put(what + " by the second idle pass", after.get(what) - n));
+        }
         f.put("GETs by 4 clients without a pass (10 s)", gets(base, 4, true, repositories, 10, () -> true));
         AtomicBoolean collecting = new AtomicBoolean(true);
         CompletableFuture<Map<String, Double>> during = CompletableFuture.supplyAsync(() -> {
@@ -180,7 +205,7 @@ public final class ScaleRun {
         return f;
     }
 
-    private static void pushes(URI registry, Map<String, Object> f, int seconds) throws Exception {
+    static void pushes(URI registry, Map<String, Object> f, int seconds) throws Exception {
         for (int clients : new int[] {16, 64}) {
             Map<String, Double> pushes = LoadRuns.repeat(clients, seconds, (client, w, i) -> BenchRegistries.pushImage(client,
                     registry, "small/c" + clients + "-w" + w + "-" + i, "v1", w * 1_000_000L + i, 1024));
@@ -206,7 +231,7 @@ public final class ScaleRun {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static long rssMiB(BenchRegistries.Server server) throws Exception {
+    static long rssMiB(BenchRegistries.Server server) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + server.process().pid() + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
@@ -215,11 +240,11 @@ public final class ScaleRun {
         return -1;
     }
 
-    private static int arg(String[] args, int i, int otherwise) {
+    static int arg(String[] args, int i, int otherwise) {
         return args.length > i ? Integer.parseInt(args[i]) : otherwise;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 }
