@@ -80,12 +80,12 @@ class CatalogAccessIT {
     @Test
     @DisplayName("Bearer: anonymous _catalog is challenged with scope registry:catalog:*; a token for it lists what the user may pull")
     void catalogScopeInTokens() throws Exception {
-        KeyPair key = SecurityIT.ecKey();
+        KeyPair key = TokenAuthIT.ecKey();
         Path keyPem = SecurityIT.writePem(dir.resolve("token-key.pem"), SecurityIT.pkcs8(key.getPrivate()));
         try (ServerProcess server = start(PRIVATE, "--auth", "token", "--token-key", keyPem.toString(),
                 "--token-service", "registry.test", "--token-issuer", "berth-test")) {
             URI base = server.uri();
-            String aliceToken = SecurityIT.token(base, SecurityIT.basic("alice", "alice-secret-1"),
+            String aliceToken = TokenAuthIT.token(base, SecurityIT.basic("alice", "alice-secret-1"),
                     "repository:team/app:pull,push repository:secret/app:pull,push");
             assertEquals(201, SecurityIT.pushImage(base, "team/app", "v1", "Bearer " + aliceToken).statusCode());
             assertEquals(201, SecurityIT.pushImage(base, "secret/app", "v1", "Bearer " + aliceToken).statusCode());
@@ -95,12 +95,12 @@ class CatalogAccessIT {
             assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("")
                     .contains("scope=\"registry:catalog:*\""), anonymous.headers().toString());
 
-            String bobToken = SecurityIT.token(base, SecurityIT.basic("bob", "bob-secret-2"), "registry:catalog:*");
+            String bobToken = TokenAuthIT.token(base, SecurityIT.basic("bob", "bob-secret-2"), "registry:catalog:*");
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(bobToken.split("\\.")[1]));
             assertEquals("catalog", claims.get("access").get(0).get("name").asText(), claims.toString());
             assertEquals(List.of("team/app"), repositories(new HttpTester(base).send("GET", "/v2/_catalog", (byte[]) null,
                     "Authorization", "Bearer " + bobToken)), "the policy's pull rights filter the listing");
-            String aliceCatalog = SecurityIT.token(base, SecurityIT.basic("alice", "alice-secret-1"), "registry:catalog:*");
+            String aliceCatalog = TokenAuthIT.token(base, SecurityIT.basic("alice", "alice-secret-1"), "registry:catalog:*");
             assertEquals(List.of("secret/app", "team/app"), repositories(new HttpTester(base).send("GET", "/v2/_catalog", (byte[]) null,
                     "Authorization", "Bearer " + aliceCatalog)));
         }

@@ -1,43 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.berth.registry.server;
 
-import dev.berth.registry.jetty.Pem;
-import dev.berth.registry.jetty.SelfSignedCertificate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.PlainJWT;
-import com.nimbusds.jwt.SignedJWT;
 import dev.berth.registry.api.Digest;
 import dev.berth.registry.tck.HttpTester;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Writer;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -47,12 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Authentication, authorization, TLS and hardening against the packaged server, with the attack
- * each check tries in its name. Every refusal must be an OCI JSON error with the right status.
+ * HTTP Basic authentication and authorization against the packaged server, with the attack each
+ * check tries in its name (tokens: {@link TokenAuthIT}; TLS and hardening: {@link TransportSecurityIT}). Every refusal must be an OCI JSON error with the right status.
  */
 class SecurityIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String OCI = "application/vnd.oci.image.manifest.v1+json";
     static final String POLICY = """
             groups:
               readers: [bob]
@@ -89,6 +69,11 @@ class SecurityIT {
     }
 
     private ServerProcess start(String... extra) throws Exception {
+        return start(dir, extra);
+    }
+
+    /** The server with this class's users (alice, bob, carol) and {@link #POLICY}, its files under {@code dir}. */
+    static ServerProcess start(Path dir, String... extra) throws Exception {
         writeHtpasswd(dir.resolve("htpasswd"), Map.of("alice", "alice-secret-1", "bob", "bob-secret-2",
                 "carol", "carol-secret-3"));
         Files.writeString(dir.resolve("policy.yaml"), POLICY);
@@ -214,12 +199,6 @@ class SecurityIT {
         }
     }
 
-    static KeyPair ecKey() throws Exception {
-        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
-    }
-
     static Path writePem(Path file, Object object) throws Exception {
         try (Writer w = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(w)) {
             pem.writeObject(object);
@@ -230,248 +209,5 @@ class SecurityIT {
     /** A private key as {@code openssl genpkey} writes it (BEGIN PRIVATE KEY). */
     static Object pkcs8(java.security.PrivateKey key) throws Exception {
         return new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null).generate();
-    }
-
-    /** A token as a token server would mint it, with the knobs attacks turn. */
-    static String mint(KeyPair key, String issuer, String audience, Instant expires, Instant notBefore,
-                       List<Map<String, Object>> access) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject("tester").audience(audience)
-                .expirationTime(Date.from(expires)).notBeforeTime(Date.from(notBefore)).issueTime(new Date())
-                .claim("access", access).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new ECDSASigner((ECPrivateKey) key.getPrivate(), Curve.P_256));
-        return jwt.serialize();
-    }
-
-    static List<Map<String, Object>> access(String repo, String... actions) {
-        return List.of(Map.of("type", "repository", "name", repo, "actions", List.of(actions)));
-    }
-
-    @Test
-    @DisplayName("Bearer: the built-in token endpoint grants what the policy allows; forged, expired and misdirected tokens fail")
-    void tokenAuthentication() throws Exception {
-        KeyPair key = ecKey();
-        Path keyPem = writePem(dir.resolve("token-key.pem"), pkcs8(key.getPrivate()));
-        try (ServerProcess server = start("--auth", "token", "--token-key", keyPem.toString(), "--token-service",
-                "registry.test", "--token-issuer", "berth-test")) {
-            URI base = server.uri();
-            HttpResponse<byte[]> challenge = send(base, "GET", "/v2/", null);
-            expectError(challenge, 401, "UNAUTHORIZED", "anonymous GET /v2/");
-            String realm = base + "/token";
-            assertEquals("Bearer realm=\"" + realm + "\",service=\"registry.test\"",
-                    challenge.headers().firstValue("WWW-Authenticate").orElse(""));
-            HttpResponse<byte[]> pushChallenge = pushImage(base, "team/app", "v1", "");
-            expectError(pushChallenge, 401, "UNAUTHORIZED", "anonymous push");
-            assertTrue(pushChallenge.headers().firstValue("WWW-Authenticate").orElse("")
-                    .contains("scope=\"repository:team/app:pull,push\""), pushChallenge.headers().toString());
-
-            String aliceToken = token(base, basic("alice", "alice-secret-1"), "repository:team/app:pull,push");
-            assertEquals(201, pushImage(base, "team/app", "v1", "Bearer " + aliceToken).statusCode(),
-                    "push with a token for pull,push");
-            String readOnly = token(base, basic("alice", "alice-secret-1"), "repository:team/app:pull");
-            HttpResponse<byte[]> narrow = pushImage(base, "team/app", "v2", "Bearer " + readOnly);
-            expectError(narrow, 401, "UNAUTHORIZED", "push with a pull-only token");
-            assertTrue(narrow.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"insufficient_scope\""));
-            expectError(send(base, "GET", "/v2/other/repo/tags/list", null, "Authorization", "Bearer " + aliceToken),
-                    401, "UNAUTHORIZED", "a token for team/app used on other/repo");
-
-            String bobToken = token(base, basic("bob", "bob-secret-2"), "repository:team/app:pull,push,delete");
-            JsonNode bobClaims = JSON.readTree(Base64.getUrlDecoder().decode(bobToken.split("\\.")[1]));
-            assertEquals("[\"pull\"]", bobClaims.get("access").get(0).get("actions").toString(),
-                    "scope escalation: bob asks for push and delete, gets pull only");
-            expectError(pushImage(base, "team/app", "v3", "Bearer " + bobToken), 401, "UNAUTHORIZED",
-                    "bob pushes with his pull-only token");
-            assertEquals(200, send(base, "GET", "/v2/team/app/manifests/v1", null, "Authorization", "Bearer " + bobToken,
-                    "Accept", OCI).statusCode());
-            String anonymousToken = token(base, null, "repository:public/tool:pull repository:team/app:pull");
-            JsonNode anonClaims = JSON.readTree(Base64.getUrlDecoder().decode(anonymousToken.split("\\.")[1]));
-            assertEquals(1, anonClaims.get("access").size(), "anonymous gets public/** only: " + anonClaims);
-
-            expectError(send(base, "GET", "/token?service=registry.test&scope=repository:team/app:pull", null,
-                    "Authorization", basic("alice", "nope")), 401, "UNAUTHORIZED", "token endpoint, wrong password");
-
-            Instant now = Instant.now();
-            List<Map<String, Object>> all = access("team/app", "pull", "push");
-            Map<String, String> attacks = new java.util.LinkedHashMap<>();
-            attacks.put("malformed token", "not.a.jwt");
-            attacks.put("garbage", "abc");
-            attacks.put("expired token", mint(key, "berth-test", "registry.test", now.minusSeconds(120), now.minusSeconds(600), all));
-            attacks.put("token not valid yet", mint(key, "berth-test", "registry.test", now.plusSeconds(900), now.plusSeconds(600), all));
-            attacks.put("wrong audience", mint(key, "berth-test", "other-registry", now.plusSeconds(300), now, all));
-            attacks.put("wrong issuer", mint(key, "evil", "registry.test", now.plusSeconds(300), now, all));
-            attacks.put("signed by an untrusted key", mint(ecKey(), "berth-test", "registry.test", now.plusSeconds(300), now, all));
-            attacks.put("alg none", new PlainJWT(new JWTClaimsSet.Builder().issuer("berth-test").audience("registry.test")
-                    .expirationTime(Date.from(now.plusSeconds(300))).claim("access", all).build()).serialize());
-            SignedJWT hs = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().issuer("berth-test")
-                    .audience("registry.test").expirationTime(Date.from(now.plusSeconds(300))).claim("access", all).build());
-            byte[] secret = java.util.Arrays.copyOf(key.getPublic().getEncoded(), 64);
-            hs.sign(new MACSigner(secret));
-            attacks.put("HS256 keyed with the public key (algorithm confusion)", hs.serialize());
-            String[] parts = aliceToken.split("\\.");
-            String widened = Base64.getUrlEncoder().withoutPadding().encodeToString(new String(
-                    Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("team/app", "other/repo")
-                    .getBytes(StandardCharsets.UTF_8));
-            attacks.put("claims edited after signing", parts[0] + "." + widened + "." + parts[2]);
-            for (var attack : attacks.entrySet()) {
-                expectError(pushImage(base, "team/app", "x", "Bearer " + attack.getValue()), 401, "UNAUTHORIZED",
-                        attack.getKey());
-            }
-            assertEquals(201, pushImage(base, "team/app", "v4", "Bearer " + mint(key, "berth-test", "registry.test",
-                    now.plusSeconds(300), now, all)).statusCode(), "the same knobs set right are accepted");
-        }
-    }
-
-    static String token(URI base, String authorization, String scope) throws Exception {
-        String query = "/token?service=registry.test&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = authorization == null ? send(base, "GET", query, null)
-                : send(base, "GET", query, null, "Authorization", authorization);
-        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        JsonNode body = JSON.readTree(r.body());
-        assertEquals(body.get("token").asText(), body.get("access_token").asText());
-        assertTrue(body.get("expires_in").asInt() > 0);
-        return body.get("token").asText();
-    }
-
-    @Test
-    @DisplayName("Bearer: tokens of an external token server, trusted by its public key, are accepted; its realm is advertised")
-    void externalTokenServer() throws Exception {
-        KeyPair external = ecKey();
-        Path trust = writePem(dir.resolve("issuer.pub.pem"), external.getPublic());
-        try (ServerProcess server = start("--auth", "token", "--token-trust", trust.toString(), "--token-realm",
-                "https://auth.example.com/token", "--token-issuer", "auth.example.com", "--token-service", "registry.test")) {
-            URI base = server.uri();
-            assertTrue(send(base, "GET", "/v2/", null).headers().firstValue("WWW-Authenticate").orElse("")
-                    .startsWith("Bearer realm=\"https://auth.example.com/token\""));
-            Instant now = Instant.now();
-            String token = mint(external, "auth.example.com", "registry.test", now.plusSeconds(300), now,
-                    access("ext/app", "pull", "push"));
-            assertEquals(201, pushImage(base, "ext/app", "v1", "Bearer " + token).statusCode());
-            assertEquals(404, send(base, "GET", "/token?scope=repository:ext/app:pull", null).statusCode(),
-                    "no built-in endpoint when an external server issues tokens");
-        }
-    }
-
-    @Test
-    @DisplayName("TLS from PEM files and self-signed, HTTP/2 where the client offers it")
-    void tls() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate("localhost");
-        Path chain = writePem(dir.resolve("chain.pem"), certificate.certificate());
-        java.security.PrivateKey privateKey = (java.security.PrivateKey) certificate.keyStore().getKey("server",
-                SelfSignedCertificate.PASSWORD);
-        Path keyFile = writePem(dir.resolve("key.pem"), pkcs8(privateKey));
-        HttpClient h2 = HttpClient.newBuilder().sslContext(certificate.trustingContext())
-                .version(HttpClient.Version.HTTP_2).build();
-        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
-                "--tls-cert", chain.toString(), "--tls-key", keyFile.toString())) {
-            URI https = URI.create(server.uri().toString().replace("://127.0.0.1", "://localhost"));
-            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create(https + "/v2/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            assertEquals(HttpClient.Version.HTTP_2, r.version(), "HTTP/2 negotiated by ALPN");
-            HttpClient h1 = HttpClient.newBuilder().sslContext(certificate.trustingContext())
-                    .version(HttpClient.Version.HTTP_1_1).build();
-            assertEquals(HttpClient.Version.HTTP_1_1, h1.send(HttpRequest.newBuilder(URI.create(https + "/v2/")).build(),
-                    HttpResponse.BodyHandlers.ofString()).version(), "HTTP/1.1 for clients that only speak it");
-        }
-        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data2").toString(),
-                "--tls-self-signed", "localhost")) {
-            String line = server.output().lines().filter(l -> l.startsWith("Berth TLS certificate for localhost"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no certificate line in " + server.output()));
-            Path crt = Path.of(line.replaceAll(".*: ", ""));
-            java.security.cert.X509Certificate cert = Pem.certificates(crt).get(0);
-            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("berth", cert);
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            URI https = URI.create(server.uri().toString().replace("://127.0.0.1", "://localhost"));
-            assertEquals(200, HttpClient.newBuilder().sslContext(context).build().send(
-                    HttpRequest.newBuilder(URI.create(https + "/v2/")).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode(), "the written certificate is the one served");
-        }
-    }
-
-    @Test
-    @DisplayName("Hardening: oversize headers, long names, traversal, session floods and slow clients get clear answers")
-    void hardening() throws Exception {
-        try (ServerProcess server = ServerProcess.start(List.of(), "--data-dir", dir.resolve("data").toString(),
-                "--max-uploads-per-client", "3", "--read-timeout", "2s", "--no-request-log", "--max-manifest-bytes",
-                "4194304")) {
-            URI base = server.uri();
-            expectError(send(base, "GET", "/v2/", null, "X-Padding", "x".repeat(20_000)), 431, "UNSUPPORTED",
-                    "20 kB of headers");
-            expectError(send(base, "GET", "/v2/" + "a".repeat(256) + "/tags/list", null), 400, "NAME_INVALID",
-                    "a 256-character repository name");
-            expectError(send(base, "GET", "/v2/team/../secret/tags/list", null), 400, "NAME_INVALID", "path traversal");
-            expectError(send(base, "GET", "/v2/team/%2e%2e/secret/tags/list", null), 400, "NAME_INVALID",
-                    "encoded path traversal");
-            expectError(send(base, "GET", "/v2/team/app/blobs/sha256:../../etc/passwd", null), 400, "NAME_INVALID",
-                    "traversal in a digest");
-            expectError(send(base, "GET", "/v2/team/app/blobs/sha256:" + "0".repeat(63) + "g", null), 400,
-                    "DIGEST_INVALID", "a malformed digest");
-            expectError(send(base, "PUT", "/v2/team/app/manifests/big", new byte[5 * 1024 * 1024], "Content-Type", OCI),
-                    413, "MANIFEST_INVALID", "a 5 MiB manifest");
-
-            List<String> sessions = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                HttpResponse<byte[]> r = send(base, "POST", "/v2/team/app/blobs/uploads/", new byte[0]);
-                assertEquals(202, r.statusCode());
-                sessions.add(r.headers().firstValue("Location").orElseThrow());
-            }
-            HttpResponse<byte[]> flood = send(base, "POST", "/v2/team/app/blobs/uploads/", new byte[0]);
-            expectError(flood, 429, "TOOMANYREQUESTS", "a fourth open upload session");
-            assertTrue(flood.headers().firstValue("Retry-After").isPresent());
-            assertEquals(204, send(base, "DELETE", sessions.get(0), null).statusCode());
-            assertEquals(202, send(base, "POST", "/v2/team/app/blobs/uploads/", new byte[0]).statusCode(),
-                    "a cancelled session frees its slot");
-
-            for (String slow : List.of("GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Slow: a",
-                    "PUT /v2/team/app/manifests/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"schema")) {
-                try (Socket socket = RawHttp.connect(base)) {
-                    socket.setSoTimeout(15_000);
-                    OutputStream out = socket.getOutputStream();
-                    out.write(slow.getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    long t0 = System.nanoTime();
-                    InputStream in = socket.getInputStream();
-                    byte[] sink = new byte[4096];
-                    while (in.read(sink) >= 0) {
-                        // an error response may come first; then the server closes
-                    }
-                    long waited = (System.nanoTime() - t0) / 1_000_000;
-                    assertTrue(waited < 14_000, "a stalled client is cut off after the read timeout, waited " + waited + " ms");
-                }
-            }
-
-            // a body that trickles one byte per second never trips the 2 s read timeout, but
-            // falls under the minimum rate once the 10 s grace is over
-            try (Socket socket = RawHttp.connect(base)) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /v2/team/app/blobs/uploads/?digest=sha256:" + "0".repeat(64) + " HTTP/1.1\r\nHost: x\r\n"
-                        + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                socket.setSoTimeout(1000); // the pace of the trickle: one byte per read timeout
-                InputStream in = socket.getInputStream();
-                long t0 = System.nanoTime();
-                boolean cut = false;
-                for (int i = 0; i < 25 && !cut; i++) {
-                    try {
-                        out.write('x');
-                        out.flush();
-                        cut = in.read() != -2; // any answer or EOF: the server gave up on us
-                    } catch (java.net.SocketTimeoutException e) {
-                        // still reading our trickle
-                    } catch (java.io.IOException e) {
-                        cut = true; // reset
-                    }
-                }
-                long waited = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(cut, "a trickling body is cut off");
-                assertTrue(waited >= 9_000, "not before the 10 s grace: " + waited + " ms");
-            }
-        }
     }
 }
