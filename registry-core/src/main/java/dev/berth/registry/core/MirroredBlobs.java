@@ -35,7 +35,7 @@ final class MirroredBlobs {
     MirroredBlobs(RegistryOptions options) {
         this.options = options;
         this.mounts = new Mounts(options);
-        this.shared = new SharedMirrorState(options.view().mirrorState(), options.logger());
+        this.shared = options.mirrorState();
     }
 
     void serve(Exchange ex, MirrorTarget target, Digest digest) throws IOException {
@@ -64,13 +64,13 @@ final class MirroredBlobs {
                 throw e.toClient(ErrorCode.BLOB_UNKNOWN, "blob " + digest);
             }
         }
-        BlobFetch fetch = join(target, digest);
+        BlobFetch fetch = join(target, digest, true);
         if (fetch == null) {
             if (awaitedElsewhere(ex, target, digest)) {
                 return;
             }
-            fetch = join(target, digest); // the other node gave up: fetch it here
-            fetch = fetch != null ? fetch : unshared(target, digest);
+            // the lease is this node's now, or the other node outlasted the wait: fetch it here either way
+            fetch = join(target, digest, false);
         }
         long size;
         try {
@@ -104,7 +104,11 @@ final class MirroredBlobs {
         }
     }
 
-    private BlobFetch join(MirrorTarget target, Digest digest) throws IOException {
+    /**
+     * The fetch of {@code digest} in progress on this node, or a new one it starts; when
+     * {@code leased}, null instead if another node of the storage holds the fetch's lease.
+     */
+    private BlobFetch join(MirrorTarget target, Digest digest, boolean leased) throws IOException {
         Key key = new Key(target.local(), digest);
         while (true) {
             BlobFetch running = inFlight.get(key);
@@ -114,7 +118,7 @@ final class MirroredBlobs {
             }
             BlobFetch created = new BlobFetch(options.mirrors().spool(UUID.randomUUID().toString()));
             if (inFlight.putIfAbsent(key, created) == null) {
-                if (shared.fetchedElsewhere(key.repo(), digest, lease(target))) {
+                if (leased && shared.fetchedElsewhere(key.repo(), digest, lease(target))) {
                     inFlight.remove(key, created);
                     created.removeSpool();
                     return null;
@@ -123,18 +127,6 @@ final class MirroredBlobs {
             }
             created.removeSpool();
         }
-    }
-
-    /** A fetch of this node's alone, for when another node's lease outlasted the wait for it. */
-    private BlobFetch unshared(MirrorTarget target, Digest digest) throws IOException {
-        Key key = new Key(target.local(), digest);
-        BlobFetch created = new BlobFetch(options.mirrors().spool(UUID.randomUUID().toString()));
-        BlobFetch running = inFlight.putIfAbsent(key, created);
-        if (running != null) {
-            created.removeSpool();
-            return running;
-        }
-        return start(key, created, target);
     }
 
     private BlobFetch start(Key key, BlobFetch created, MirrorTarget target) throws IOException {

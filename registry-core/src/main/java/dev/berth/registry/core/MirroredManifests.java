@@ -51,7 +51,7 @@ final class MirroredManifests {
 
     MirroredManifests(RegistryOptions options) {
         this.options = options;
-        this.shared = new SharedMirrorState(options.view().mirrorState(), options.logger());
+        this.shared = options.mirrorState();
     }
 
     /** What to serve for {@code ref}; for a plain name, what the registry holds under it comes first. */

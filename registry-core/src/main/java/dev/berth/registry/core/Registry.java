@@ -292,7 +292,8 @@ public final class Registry extends HttpServlet {
                     uploadExpiry, Optional.ofNullable(journal), List.copyOf(faults), Optional.ofNullable(access),
                     maxUploadSessionsPerClient, uploadSessionIdle, events, new java.util.concurrent.atomic.AtomicBoolean(readOnly),
                     new Immutability(ImmutableTags.firstOf(immutableTags), view), new QuotaAccounting(quotas, view, blobOverride != null),
-                    new PullRecorder(view.pulls(), logger), upstreams.isEmpty() ? Mirrors.NONE : new Mirrors(upstreams)));
+                    new PullRecorder(view.pulls(), logger), upstreams.isEmpty() ? Mirrors.NONE : new Mirrors(upstreams),
+                    new SharedMirrorState(view.mirrorState(), logger)));
         }
     }
 }

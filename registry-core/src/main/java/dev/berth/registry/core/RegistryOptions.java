@@ -21,7 +21,8 @@ record RegistryOptions(Storage storage, StorageView view, Optional<BlobHandler> 
                        int maxUploadSessionsPerClient, Duration uploadSessionIdle,
                        java.util.function.Consumer<RegistryEvent> events,
                        java.util.concurrent.atomic.AtomicBoolean readOnly, Immutability immutability,
-                       QuotaAccounting quotas, PullRecorder pulls, Mirrors mirrors) {
+                       QuotaAccounting quotas, PullRecorder pulls, Mirrors mirrors,
+                       SharedMirrorState mirrorState) {
     /** Without {@code .storage(...)}: a memory storage, found as a provider so that core does not depend on it. */
     static Storage inMemory() {
         try {
