@@ -30,8 +30,16 @@ final class BenchRegistries {
     /** One started server process and where it answers. */
     record Server(Process process, URI uri, Path log) implements AutoCloseable {
         long peakRssKib() throws IOException {
+            return statusKib("VmHWM:");
+        }
+
+        long rssKib() throws IOException {
+            return statusKib("VmRSS:");
+        }
+
+        private long statusKib(String field) throws IOException {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

@@ -2,7 +2,6 @@
 package dev.berth.registry.benchmarks;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,8 +32,6 @@ import java.util.function.Supplier;
  * small-artifact pushes at 16 and 64 clients; it prints JSON.
  */
 public final class ScaleRun {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     private ScaleRun() {
     }
 
@@ -178,7 +175,7 @@ public final class ScaleRun {
     /** Seconds one pass took. */
     private static double collect(URI admin) throws Exception {
         long start = System.nanoTime();
-        HttpResponse<String> report = HTTP.send(HttpRequest.newBuilder(admin.resolve("/admin/gc"))
+        HttpResponse<String> report = BenchRegistries.HTTP.send(HttpRequest.newBuilder(admin.resolve("/admin/gc"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (report.statusCode() != 200) {
             throw new IllegalStateException("GC: " + report.statusCode() + " " + report.body());
@@ -227,17 +224,12 @@ public final class ScaleRun {
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).header("Accept", ScaleData.MANIFEST).build(),
+        return BenchRegistries.HTTP.send(HttpRequest.newBuilder(uri).header("Accept", ScaleData.MANIFEST).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static long rssMiB(BenchRegistries.Server server) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + server.process().pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        return -1;
+    private static long rssMiB(BenchRegistries.Server server) throws Exception {
+        return server.rssKib() / 1024;
     }
 
     static int arg(String[] args, int i, int otherwise) {
