@@ -55,11 +55,12 @@ final class Manifests {
         }
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("ETag", "\"" + digest + "\"");
+        // before the answer, so that a client that has it knows the pull is queued for retention's pulled-within
+        if (!ex.isHead() && ref instanceof Tag tag && !options.readOnly().get()) { // read-only: the storage stays as it is
+            options.pulls().pulled(repo, tag);
+        }
         ex.bytes(200, manifest.mediaType().value(), manifest.content());
         if (!ex.isHead()) {
-            if (ref instanceof Tag tag && !options.readOnly().get()) { // read-only: the storage stays as it is
-                options.pulls().pulled(repo, tag); // retention's pulled-within
-            }
             ex.emit(options, RegistryEvent.Type.MANIFEST_PULLED, repo, digest,
                     ref instanceof Tag tag ? List.of(tag.value()) : List.of(), manifest.mediaType().value(),
                     manifest.content().length);

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes leave the request for one background thread: a durable write costs fsyncs, and on a
  * large registry most pulls by tag are the first of their hour. When {@link #QUEUED} writes
  * wait, the next is done in the request instead, so none is dropped; a collection pass
- * {@link #flush flushes} them before it reads pull times.
+ * {@link #flush flushes} them before it reads pull times, and a stopping server {@link #close
+ * closes} the recorder, which writes what waits before the storage closes.
  */
 final class PullRecorder {
     /** How stale a recorded pull may be. */
@@ -45,7 +46,7 @@ final class PullRecorder {
     };
 
     private final ThreadPoolExecutor writer = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUED), PullRecorder::daemon, new ThreadPoolExecutor.CallerRunsPolicy());
+            new ArrayBlockingQueue<>(QUEUED), PullRecorder::daemon, (task, executor) -> task.run()); // in the request when full or closed
     private final Object drained = new Object();
     private int pending; // guarded by drained
 
@@ -71,7 +72,7 @@ final class PullRecorder {
         synchronized (drained) {
             pending++;
         }
-        writer.execute(() -> write(key, now)); // in this thread when the queue is full
+        writer.execute(() -> write(key, now));
     }
 
     /** Waits until every pull recorded so far is written (or failed), at most {@code timeout}. */
@@ -80,6 +81,21 @@ final class PullRecorder {
         synchronized (drained) {
             for (long left = timeout.toNanos(); pending > 0 && left > 0; left = deadline - System.nanoTime()) {
                 TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
+        }
+    }
+
+    /** Writes what waits, at most {@code timeout}; pulls recorded after this are written in the request. */
+    void close(Duration timeout) {
+        writer.shutdown();
+        try {
+            flush(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (drained) {
+            if (pending > 0) {
+                logger.log(Logger.Level.WARNING, pending + " pull times were not written before the server stopped");
             }
         }
     }

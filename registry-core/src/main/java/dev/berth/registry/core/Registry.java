@@ -99,9 +99,10 @@ public final class Registry extends HttpServlet {
                 "the journal is off: enable it with Registry.builder().journal()"));
     }
 
-    /** The container stops the servlet: the mirror's threads end and its spool goes. */
+    /** The container stops the servlet: waiting pull times are written, the mirror's threads end and its spool goes. */
     @Override
     public void destroy() {
+        options.pulls().close(Duration.ofSeconds(30));
         options.mirrors().close();
     }
 

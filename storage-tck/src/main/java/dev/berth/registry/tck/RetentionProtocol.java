@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.api.Digest;
+import dev.berth.registry.api.Tag;
 import dev.berth.registry.core.Collector;
 import dev.berth.registry.core.Collector.Report;
 import dev.berth.registry.core.ImmutableTags;
@@ -13,9 +14,13 @@ import dev.berth.registry.core.Registry;
 import dev.berth.registry.core.Retention;
 import dev.berth.registry.core.RetentionRule;
 import dev.berth.registry.core.StorageObserver;
+import dev.berth.registry.spi.TagPullsHandler;
 import dev.berth.registry.spi.gc.CollectableStorage;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -32,6 +37,8 @@ abstract class RetentionProtocol extends ProtocolContracts {
             OptionalInt.of(0), List.of(), Optional.empty(), Optional.empty(), List.of("latest"),
             Optional.of(Duration.ZERO)));
 
+    private final AtomicBoolean slowFirstPullWrite = new AtomicBoolean();
+
     @BeforeEach
     void requireCollection() {
         require(storage(), CollectableStorage.class);
@@ -41,7 +48,15 @@ abstract class RetentionProtocol extends ProtocolContracts {
 
     @Override
     Registry.Builder configure(Registry.Builder builder) {
-        return builder.immutableTags(ImmutableTags.matching("ret/**", "v*"));
+        return builder.immutableTags(ImmutableTags.matching("ret/**", "v*")).observeStorage((operation, nanos, outcome) -> {
+            if (operation.equals("TagPullsHandler.recordPull") && slowFirstPullWrite.getAndSet(false)) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
     }
 
     private Report pass(boolean dryRun, StorageObserver observer) throws Exception {
@@ -91,5 +106,25 @@ abstract class RetentionProtocol extends ProtocolContracts {
         assertEquals(Set.of("ci-1"), tags("ret/race"), "the pushed tag survives the pass");
         HttpTester.assertBody(again, http.get("/v2/ret/race/manifests/ci-1"), "it names the manifest pushed during the pass");
         assertTrue(report.tagsRemoved().isEmpty(), "nothing was removed: " + report.tagsRemoved());
+    }
+
+    @Test
+    @DisplayName("end-3: pulls by tag are recorded in storage by the time the server has stopped")
+    void pullsRecordedByStop() throws Exception {
+        TagPullsHandler pulls = require(storage().manifests(), TagPullsHandler.class);
+        http.pushManifest("ret/pulled", "a", OCI, image("ret/pulled", 76, ""));
+        http.pushManifest("ret/pulled", "b", OCI, image("ret/pulled", 77, ""));
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        slowFirstPullWrite.set(true); // the second write waits behind the first
+        expect(http.get("/v2/ret/pulled/manifests/a"), 200, "pull by tag a");
+        expect(http.get("/v2/ret/pulled/manifests/b"), 200, "pull by tag b");
+        server.close();
+        server = null;
+        Map<Tag, Instant> recorded = pulls.pulls(repo("ret/pulled"));
+        for (String tag : List.of("a", "b")) {
+            Instant at = recorded.get(new Tag(tag));
+            assertTrue(at != null && !at.isBefore(before),
+                    "a stopped server has written the pulls it answered, not left them to a thread: " + recorded);
+        }
     }
 }
