@@ -45,11 +45,16 @@ final class S3Cluster implements AutoCloseable {
 
     static S3Cluster start(int nodes) throws Exception {
         S3Cluster cluster = new S3Cluster(S3TestServer.shared());
-        for (int i = 0; i < nodes; i++) {
-            Storage storage = StorageProvider.named("s3").open(StorageConfig.of(cluster.settings()));
-            BerthServer node = BerthServer.start(Registry.builder().storage(storage).build());
-            cluster.servers.add(node);
-            cluster.bases.add(URI.create(node.uri().toString().replaceAll("/$", "")));
+        try {
+            for (int i = 0; i < nodes; i++) {
+                Storage storage = StorageProvider.named("s3").open(StorageConfig.of(cluster.settings()));
+                BerthServer node = BerthServer.start(Registry.builder().storage(storage).build());
+                cluster.servers.add(node);
+                cluster.bases.add(URI.create(node.uri().toString().replaceAll("/$", "")));
+            }
+        } catch (Exception e) {
+            cluster.close(); // the nodes already started
+            throw e;
         }
         return cluster;
     }
