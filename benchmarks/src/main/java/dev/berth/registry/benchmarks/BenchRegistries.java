@@ -37,6 +37,16 @@ final class BenchRegistries {
             return statusKib("VmRSS:");
         }
 
+        /** CPU time the process has spent in user mode, in seconds (from /proc, 100 ticks a second). */
+        double userCpuSeconds() throws IOException {
+            return cpuTicks(process.pid(), 11) / 100.0;
+        }
+
+        /** CPU time the process has spent in the kernel on its own behalf, in seconds. */
+        double systemCpuSeconds() throws IOException {
+            return cpuTicks(process.pid(), 12) / 100.0;
+        }
+
         private long statusKib(String field) throws IOException {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
                 if (line.startsWith(field)) {
@@ -51,6 +61,12 @@ final class BenchRegistries {
             process.destroy();
             process.waitFor();
         }
+    }
+
+    /** Field {@code index} (counted after the command name) of /proc/PID/stat: 11 is utime, 12 stime. */
+    static long cpuTicks(long pid, int index) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[index]);
     }
 
     static int freePort() throws IOException {

@@ -75,7 +75,7 @@ public final class SideBySide {
             for (String name : List.of("berth", "distribution")) {
                 BenchRegistries.Server server = servers.get(name);
                 figures.get(name).put("peak_rss_MiB", (double) (server.peakRssKib() / 1024));
-                figures.get(name).put("cpu_s", cpuSeconds(server.process().pid()));
+                figures.get(name).put("cpu_s", round(server.userCpuSeconds() + server.systemCpuSeconds()));
             }
         } finally {
             TempDirectories.delete(root);
@@ -234,13 +234,6 @@ public final class SideBySide {
             }
         }
         return Digest.of(Digest.Algorithm.SHA256, sha);
-    }
-
-    /** utime + stime of {@code pid} from /proc, in seconds (100 ticks a second). */
-    private static double cpuSeconds(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return round((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0);
     }
 
     private static double mbps(long bytes, long t0) {
