@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -118,10 +121,27 @@ final class Durable {
      * Removes the empty directories under {@code root} (never root itself), deepest first. Safe
      * against concurrent writers: a directory is removed only while empty (rmdir fails
      * otherwise), and never while a writer is between creating a directory and writing into it.
+     * Only directories the walk saw empty are tried, so a large tree costs one walk and no
+     * failed removals (each of which would hold back every writer); one that empties while the
+     * walk passes it goes in the next pass.
      */
     static int pruneEmptyDirectories(Path root) throws IOException {
         int[] removed = {0};
+        Deque<int[]> entriesLeft = new ArrayDeque<>(); // per open directory, the walk's count
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                countEntry();
+                entriesLeft.push(new int[] {0});
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                countEntry();
+                return FileVisitResult.CONTINUE;
+            }
+
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
                 return FileVisitResult.CONTINUE; // removed concurrently
@@ -129,21 +149,33 @@ final class Durable {
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                if (!dir.equals(root)) {
-                    DIRECTORIES.writeLock().lock();
-                    try {
-                        Files.delete(dir);
-                        removed[0]++;
-                    } catch (IOException notEmptyOrGone) {
-                        // holds something (or went already): keep
-                    } finally {
-                        DIRECTORIES.writeLock().unlock();
-                    }
+                boolean seenEmpty = entriesLeft.pop()[0] == 0;
+                if (!dir.equals(root) && seenEmpty && e == null && remove(dir)) {
+                    removed[0]++;
+                    entriesLeft.peek()[0]--;
                 }
                 return FileVisitResult.CONTINUE;
             }
+
+            private void countEntry() {
+                if (!entriesLeft.isEmpty()) {
+                    entriesLeft.peek()[0]++;
+                }
+            }
         });
         return removed[0];
+    }
+
+    private static boolean remove(Path emptyDir) {
+        DIRECTORIES.writeLock().lock();
+        try {
+            Files.delete(emptyDir);
+            return true;
+        } catch (IOException notEmptyOrGone) {
+            return false; // a writer got in first (or it went already): keep
+        } finally {
+            DIRECTORIES.writeLock().unlock();
+        }
     }
 
     /** Creates an empty marker file durably; an existing one is fine. */
