@@ -46,9 +46,7 @@ public final class MirrorComparison {
         ExecutorService downloads = Executors.newFixedThreadPool(3);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("date", java.time.LocalDate.now().toString());
-        results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                "java", System.getProperty("java.version")));
+        results.put("machine", BenchRegistries.machine());
         results.put("image", "6 random layers of 2 MiB, 1 MiB, 512, 256, 64 and 16 KiB, and a config; OCI manifest");
         results.put("rounds", rounds);
         String link = System.getProperty("upstream.link", "");

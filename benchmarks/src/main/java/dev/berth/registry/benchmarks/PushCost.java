@@ -53,9 +53,7 @@ public final class PushCost {
         }
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("date", java.time.LocalDate.now().toString());
-        run.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                "java", System.getProperty("java.version")));
+        run.put("machine", BenchRegistries.machine());
         run.put("berth JVM flags", String.join(" ", BenchRegistries.berthJvmFlags()));
         run.put("seconds per load", seconds);
         run.put("warm-up seconds", warm);

@@ -37,8 +37,7 @@ public final class S3ScaleRun {
         Path root = Files.createTempDirectory("berth-s3-scale");
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("date", LocalDate.now().toString());
-        results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        results.put("machine", BenchRegistries.machine());
         results.put("storage", "s3: s3proxy in the benchmark's JVM, its store in memory");
         results.put("berthJvmFlags", String.join(" ", BenchRegistries.berthJvmFlags()));
         results.put("registry", Map.of("blobs", data.blobs(), "repositories", data.repositories() + data.bigRepositories(),

@@ -42,8 +42,7 @@ public final class ScaleRun {
         Path root = Files.createTempDirectory("berth-scale");
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("date", LocalDate.now().toString());
-        results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        results.put("machine", BenchRegistries.machine());
         results.put("berthJvmFlags", String.join(" ", BenchRegistries.berthJvmFlags()));
         results.put("registry", Map.of("blobs", data.blobs(), "repositories", data.repositories() + data.bigRepositories(),
                 "tags", data.tags(), "largest tags/list", data.tagsEach()));
@@ -142,7 +141,7 @@ public final class ScaleRun {
      * record reads, a second one too: what it reads again of what did not change), then one while
      * 4 clients get random manifests, with the same load measured without a pass first.
      */
-    private static Map<String, Object> gcPass(URI base, URI admin, int repositories, Supplier<Map<String, Long>> reads)
+    static Map<String, Object> gcPass(URI base, URI admin, int repositories, Supplier<Map<String, Long>> reads)
             throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
         Map<String, Long> before = reads.get();
@@ -173,7 +172,7 @@ public final class ScaleRun {
     }
 
     /** Seconds one pass took. */
-    private static double collect(URI admin) throws Exception {
+    static double collect(URI admin) throws Exception {
         long start = System.nanoTime();
         HttpResponse<String> report = BenchRegistries.HTTP.send(HttpRequest.newBuilder(admin.resolve("/admin/gc"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

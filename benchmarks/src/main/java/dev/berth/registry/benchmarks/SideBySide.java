@@ -46,9 +46,7 @@ public final class SideBySide {
         Path chunked = random(root.resolve("chunked.bin"), 2);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("date", java.time.LocalDate.now().toString());
-        run.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                "java", System.getProperty("java.version")));
+        run.put("machine", BenchRegistries.machine());
         run.put("seconds per load", seconds);
         Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
         try (BenchRegistries.Server berth = BenchRegistries.berth(jar, Files.createDirectories(root.resolve("berth")));
