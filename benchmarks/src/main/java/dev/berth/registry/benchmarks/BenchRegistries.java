@@ -105,7 +105,13 @@ final class BenchRegistries {
         command.addAll(List.of(args));
         Path log = dir.resolve("berth.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return awaitPort(p, port, log);
+        Server server = awaitPort(p, port, log);
+        int admin = List.of(args).indexOf("--admin-address");
+        if (admin >= 0) { // it opens after the registry's port, and a GC pass asked of it at once would be refused
+            String address = args[admin + 1];
+            awaitListening(p, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)), log);
+        }
+        return server;
     }
 
     /**
@@ -132,9 +138,14 @@ final class BenchRegistries {
     }
 
     private static Server awaitPort(Process p, int port, Path log) throws IOException, InterruptedException {
+        awaitListening(p, port, log);
+        return new Server(p, URI.create("http://127.0.0.1:" + port), log);
+    }
+
+    private static void awaitListening(Process p, int port, Path log) throws IOException, InterruptedException {
         for (int i = 0; i < 600 && p.isAlive(); i++) {
             try (Socket probe = new Socket("127.0.0.1", port)) {
-                return new Server(p, URI.create("http://127.0.0.1:" + port), log);
+                return;
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }

@@ -2,10 +2,7 @@
 package dev.berth.registry.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -36,8 +33,7 @@ public final class GcPassCost {
         results.put("date", LocalDate.now().toString());
         results.put("machine", BenchRegistries.machine());
         results.put("berthJvmFlags", String.join(" ", BenchRegistries.berthJvmFlags()));
-        results.put("registry", Map.of("blobs", data.blobs(), "repositories", data.repositories() + data.bigRepositories(),
-                "tags", data.tags()));
+        results.put("registry", data.summary());
         if (!Files.isDirectory(dir.resolve("data"))) {
             results.put("build_s", ScaleRun.round(data.build(dir.resolve("data"), 16)));
         }
@@ -53,28 +49,11 @@ public final class GcPassCost {
         try (BenchRegistries.Server berth = BenchRegistries.berth(jar, dir, "--gc-interval", "off", "--no-request-log",
                 "--admin-address", "127.0.0.1:" + admin)) {
             URI adminUri = URI.create("http://127.0.0.1:" + admin);
-            awaitReady(adminUri);
             f.put("first idle pass_s", ScaleRun.round(ScaleRun.collect(adminUri)));
             f.putAll(ScaleRun.gcPass(berth.uri(), adminUri, repositories, Map::of));
             f.put("peak_rss_MiB", berth.peakRssKib() / 1024);
         }
         System.err.println(jar + ": " + f);
         return f;
-    }
-
-    /** The admin endpoint may open a moment after the registry's port. */
-    private static void awaitReady(URI admin) throws Exception {
-        HttpRequest ready = HttpRequest.newBuilder(admin.resolve("/health/ready")).build();
-        for (int attempt = 0; attempt < 300; attempt++) {
-            try {
-                if (BenchRegistries.HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (ConnectException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(admin + " not ready after 30 s");
     }
 }

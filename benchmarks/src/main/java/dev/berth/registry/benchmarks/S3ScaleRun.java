@@ -40,8 +40,7 @@ public final class S3ScaleRun {
         results.put("machine", BenchRegistries.machine());
         results.put("storage", "s3: s3proxy in the benchmark's JVM, its store in memory");
         results.put("berthJvmFlags", String.join(" ", BenchRegistries.berthJvmFlags()));
-        results.put("registry", Map.of("blobs", data.blobs(), "repositories", data.repositories() + data.bigRepositories(),
-                "tags", data.tags(), "largest tags/list", data.tagsEach()));
+        results.put("registry", data.summary());
         try {
             results.put("empty", ScaleRun.empty(jar, Files.createDirectories(root.resolve("empty")), seconds,
                     options(s3.settings("empty/"))));

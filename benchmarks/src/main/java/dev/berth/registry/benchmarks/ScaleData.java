@@ -42,6 +42,12 @@ record ScaleData(int repositories, int blobsPerRepository, int bigRepositories, 
         return repositories + (long) bigRepositories * tagsEach;
     }
 
+    /** What a results file says of it. */
+    Map<String, Object> summary() {
+        return Map.of("blobs", blobs(), "repositories", repositories + bigRepositories, "tags", tags(),
+                "largest tags/list", tagsEach);
+    }
+
     static String repository(int i) {
         return String.format("team%06d/app", i);
     }

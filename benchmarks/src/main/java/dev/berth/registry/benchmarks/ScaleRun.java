@@ -44,8 +44,7 @@ public final class ScaleRun {
         results.put("date", LocalDate.now().toString());
         results.put("machine", BenchRegistries.machine());
         results.put("berthJvmFlags", String.join(" ", BenchRegistries.berthJvmFlags()));
-        results.put("registry", Map.of("blobs", data.blobs(), "repositories", data.repositories() + data.bigRepositories(),
-                "tags", data.tags(), "largest tags/list", data.tagsEach()));
+        results.put("registry", data.summary());
         try {
             results.put("empty", empty(jar, Files.createDirectories(root.resolve("empty")), seconds, List.of()));
             String keep = System.getProperty("scale.keep");
